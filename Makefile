@@ -1,0 +1,56 @@
+# Órdenes del libro. Las dos principales (véase README.md):
+#   make libro   instala todo en .venv y construye el sitio en _build/html
+#   make test    ejecuta todas las pruebas (paquete, cuadernos, libro, navegador, ortografía)
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+JB_FLAGS := -W -n --keep-going
+# Un MPLBACKEND heredado (p. ej. Agg) impediría que el núcleo de Jupyter use el backend «inline»
+# y los cuadernos ejecutados se quedarían sin figuras.
+unexport MPLBACKEND
+
+.PHONY: libro instalar sistema entorno recursos construir test estilo pruebas cuadernos tiempos limpiar
+
+libro: instalar construir
+
+instalar: sistema entorno recursos
+
+# Paquetes de Debian/Ubuntu que solo necesitan las pruebas (navegador y diccionario).
+sistema:
+	@bash scripts/instalar_sistema.sh
+
+entorno: $(BIN)/.instalado
+
+$(BIN)/.instalado: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+recursos:
+	@bash scripts/instalar_recursos_web.sh
+
+construir: entorno recursos
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+test: estilo pruebas cuadernos
+
+estilo: entorno
+	$(BIN)/ruff check genai_utils tests scripts
+
+# Pruebas del paquete, la construcción estricta del libro, el navegador y la ortografía.
+pruebas: entorno recursos
+	$(BIN)/pytest tests
+
+# nbval vuelve a ejecutar cada cuaderno ya ejecutado por la construcción y compara sus salidas.
+cuadernos: entorno
+	$(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider \
+		--rootdir . _build/jupyter_execute/notebooks
+
+tiempos: entorno
+	$(BIN)/python scripts/medir_cuadernos.py
+
+limpiar:
+	rm -rf _build

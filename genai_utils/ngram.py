@@ -1,0 +1,217 @@
+"""Modelo de n-gramas de caracteres con suavizado aditivo (capítulo 1).
+
+Un modelo de orden ``n`` aproxima la factorización autorregresiva
+
+    p(x_1, …, x_T) = Π_t p(x_t | x_<t)
+
+condicionando cada carácter solo en los ``n − 1`` anteriores. Las probabilidades se estiman
+contando en el texto de entrenamiento, con suavizado aditivo (*add-alpha*):
+
+    p(c | contexto) = (N(contexto, c) + α) / (N(contexto) + α·V)
+
+donde ``V`` es el tamaño del vocabulario (los caracteres vistos al entrenar). ``α·V`` es la masa de
+«observaciones inventadas» que recibe cada contexto: con ``V ≈ 90`` caracteres, un ``α`` pequeño
+(0,01) deja hablar a los recuentos de los contextos poco vistos.
+
+Reglas de los bordes:
+
+* Retroceso (*backoff*, activado por defecto): si el contexto de ``n − 1`` caracteres nunca apareció
+  al entrenar, se acorta por la izquierda hasta el más largo que sí apareció (en el peor caso, el
+  contexto vacío: las frecuencias de los caracteres). Cada distribución usada está normalizada, así
+  que el modelo sigue siendo una distribución de probabilidad válida. Sin retroceso
+  (``backoff=False``), un contexto no visto da la distribución uniforme.
+
+* Al principio de un texto (o con un *prompt* corto) hay menos de ``n − 1`` caracteres previos: se
+  usa el contexto disponible, más corto, con sus propios recuentos (el modelo guarda los de todas
+  las longitudes de ``0`` a ``n − 1``).
+* Un carácter desconocido (no visto al entrenar) dentro de un *prompt* se conserva en el texto; los
+  contextos que lo contienen no aparecieron nunca, así que se aplica la regla anterior.
+* ``log_prob`` y ``perplexity`` no pueden puntuar un carácter desconocido: por defecto lanzan un
+  error; con ``on_unknown="skip"`` lo omiten del promedio (pero sigue formando parte de los
+  contextos).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import torch
+from torch import Tensor
+
+from genai_utils.sampling import apply_temperature, sample_categorical
+from genai_utils.validation import (
+    check_choice,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+)
+
+__all__ = ["CharNGram"]
+
+
+def _check_text(text: object, name: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"`{name}` debe ser un texto (str), no {type(text).__name__}.")
+    if not text:
+        raise ValueError(f"`{name}` está vacío: hace falta al menos un carácter.")
+    return text
+
+
+class CharNGram:
+    """Modelo de lenguaje de ``order``-gramas de caracteres con suavizado aditivo ``alpha``.
+
+    ``backoff`` decide qué hacer con un contexto nunca visto (ver la documentación del módulo).
+
+    ``order=1`` es el modelo de unigramas (frecuencias de caracteres, sin contexto); ``order=2``, el
+    de bigramas (cada carácter depende del anterior), etc.
+    """
+
+    def __init__(self, order: int, *, alpha: float = 0.1, backoff: bool = True) -> None:
+        check_positive_int(order, "order")
+        check_positive_float(alpha, "alpha")
+        if not isinstance(backoff, bool):
+            raise TypeError(f"`backoff` debe ser True o False; se recibió {backoff!r}.")
+        self.order = int(order)
+        self.alpha = float(alpha)
+        self.backoff = backoff
+        self.vocab: list[str] = []
+        self._index: dict[str, int] = {}
+        # _counts[m][contexto][c]: veces que ``c`` siguió a ``contexto`` (de longitud m).
+        self._counts: list[dict[str, Counter[str]]] = []
+        self._totals: list[dict[str, int]] = []
+
+    # ------------------------------------------------------------------ entrenamiento
+    def fit(self, text: str) -> CharNGram:
+        """Cuenta los n-gramas de ``text`` (sustituye el ajuste anterior). Devuelve ``self``."""
+        _check_text(text, "text")
+        self.vocab = sorted(set(text))
+        self._index = {c: i for i, c in enumerate(self.vocab)}
+        self._counts, self._totals = [], []
+        for m in range(self.order):
+            counts: dict[str, Counter[str]] = defaultdict(Counter)
+            for t in range(m, len(text)):
+                counts[text[t - m : t]][text[t]] += 1
+            self._counts.append(dict(counts))
+            self._totals.append({ctx: sum(c.values()) for ctx, c in counts.items()})
+        return self
+
+    def _require_fit(self) -> None:
+        if not self.vocab:
+            raise RuntimeError("El modelo no está entrenado: llama antes a `fit(text)`.")
+
+    @property
+    def vocab_size(self) -> int:
+        """Número de caracteres distintos vistos al entrenar."""
+        return len(self.vocab)
+
+    def _context(self, history: str) -> str:
+        """El contexto que se usa para predecir tras ``history``.
+
+        Son los últimos ``order − 1`` caracteres (o todos, si hay menos). Con ``backoff``, si ese
+        contexto nunca apareció al entrenar, se acorta por la izquierda hasta uno que sí apareció.
+        """
+        m = min(self.order - 1, len(history))
+        context = history[len(history) - m :]
+        if self.backoff:
+            while context and context not in self._totals[len(context)]:
+                context = context[1:]
+        return context
+
+    # ------------------------------------------------------------------ probabilidades
+    def _prob(self, context: str, char: str) -> float:
+        m = len(context)
+        count = self._counts[m].get(context, Counter()).get(char, 0)
+        total = self._totals[m].get(context, 0)
+        return (count + self.alpha) / (total + self.alpha * self.vocab_size)
+
+    def next_char_distribution(self, context: str = "") -> Tensor:
+        """Probabilidades ``p(· | contexto)`` como tensor ``float64`` alineado con ``self.vocab``.
+
+        Solo cuentan los últimos ``order − 1`` caracteres de ``context`` (acortados si nunca se
+        vieron y ``backoff`` está activado).
+        """
+        self._require_fit()
+        if not isinstance(context, str):
+            raise TypeError(f"`context` debe ser un texto (str), no {type(context).__name__}.")
+        ctx = self._context(context)
+        m = len(ctx)
+        counts = self._counts[m].get(ctx, Counter())
+        values = [self.alpha] * self.vocab_size
+        for char, n in counts.items():
+            values[self._index[char]] += n
+        vec = torch.tensor(values, dtype=torch.float64)
+        return vec / vec.sum()
+
+    def next_char_probs(self, context: str = "") -> dict[str, float]:
+        """Igual que :meth:`next_char_distribution`, como diccionario ``carácter → probabilidad``
+        en el orden de ``self.vocab``."""
+        probs = self.next_char_distribution(context)
+        return {c: float(p) for c, p in zip(self.vocab, probs, strict=True)}
+
+    def log_prob(self, text: str, *, on_unknown: str = "error") -> float:
+        """Logaritmo natural de la probabilidad de ``text``: ``Σ_t log p(x_t | x_<t)``.
+
+        El primer carácter se predice sin contexto, el segundo con uno, etc. (hasta ``order − 1``).
+        Con ``on_unknown="skip"`` los caracteres no vistos al entrenar no se puntúan.
+        """
+        total, _ = self._score(text, on_unknown)
+        return total
+
+    def perplexity(self, text: str, *, on_unknown: str = "error") -> float:
+        """Perplejidad por carácter: ``exp(−(1/T) Σ_t log p(x_t | x_<t))`` con logaritmo natural.
+
+        Es la exponencial de la entropía cruzada media en *nats*; se lee como «el número de
+        caracteres entre los que el modelo duda, en promedio». Un modelo uniforme da ``V``.
+        """
+        total, n = self._score(text, on_unknown)
+        if n == 0:
+            raise ValueError(
+                "`text` no contiene ningún carácter del vocabulario que se pueda puntuar."
+            )
+        return math.exp(-total / n)
+
+    def _score(self, text: str, on_unknown: str) -> tuple[float, int]:
+        self._require_fit()
+        _check_text(text, "text")
+        check_choice(on_unknown, "on_unknown", ("error", "skip"))
+        unknown = sorted(set(text) - set(self.vocab))
+        if unknown and on_unknown == "error":
+            raise ValueError(
+                f"`text` contiene caracteres que no se vieron al entrenar: {unknown!r}. "
+                'Elimínalos o usa on_unknown="skip".'
+            )
+        total, n = 0.0, 0
+        for t, char in enumerate(text):
+            if char in self._index:
+                history = text[max(0, t - self.order + 1) : t]
+                total += math.log(self._prob(self._context(history), char))
+                n += 1
+        return total, n
+
+    # ------------------------------------------------------------------ muestreo
+    def sample(
+        self, n_chars: int, *, prompt: str = "", temperature: float = 1.0, seed: int = 0
+    ) -> str:
+        """Genera ``n_chars`` caracteres nuevos tras ``prompt`` y devuelve ``prompt`` + lo generado.
+
+        En cada paso se aplica ``temperature`` a las log-probabilidades del siguiente carácter
+        (ver :func:`genai_utils.sampling.apply_temperature`) y se sortea uno con la semilla
+        ``seed``.
+        """
+        self._require_fit()
+        check_non_negative_int(n_chars, "n_chars")
+        if not isinstance(prompt, str):
+            raise TypeError(f"`prompt` debe ser un texto (str), no {type(prompt).__name__}.")
+        check_positive_float(temperature, "temperature")
+        check_non_negative_int(seed, "seed")
+        generator = torch.Generator().manual_seed(int(seed))
+        text = prompt
+        for _ in range(int(n_chars)):
+            logits = self.next_char_distribution(text).log()
+            probs = apply_temperature(logits, float(temperature))
+            text += self.vocab[sample_categorical(probs, generator=generator)]
+        return text
+
+    def __repr__(self) -> str:
+        return f"CharNGram(order={self.order}, alpha={self.alpha}, vocab_size={self.vocab_size})"

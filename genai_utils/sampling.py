@@ -1,0 +1,67 @@
+"""Muestreo de distribuciones categóricas: temperatura y sorteo de un índice.
+
+Un modelo autorregresivo (los n-gramas del capítulo 1, el GPT del capítulo 5) da, en cada paso,
+una puntuación (*logit*) por cada símbolo posible. Este módulo convierte esas puntuaciones en
+probabilidades con una temperatura y sortea el símbolo siguiente. Todas las funciones trabajan
+sobre la última dimensión, así que aceptan un vector o un lote de vectores.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from genai_utils.validation import check_positive_float, check_tensor
+
+__all__ = ["apply_temperature", "sample_categorical"]
+
+
+def apply_temperature(logits: Tensor, temperature: float) -> Tensor:
+    """Devuelve ``softmax(logits / temperature)`` sobre la última dimensión.
+
+    La temperatura ``T`` cambia la forma de la distribución sin cambiar el orden de los símbolos:
+
+    * ``T → 0``: casi toda la probabilidad va al logit mayor (decodificación voraz, *greedy*).
+    * ``T = 1``: la distribución del modelo, sin cambios.
+    * ``T → ∞``: todas las probabilidades se igualan (distribución uniforme).
+
+    Los logits ``-inf`` (símbolos prohibidos) conservan probabilidad cero.
+
+    Args:
+        logits: tensor de punto flotante ``(..., V)`` con una puntuación por símbolo.
+        temperature: número real estrictamente positivo.
+
+    Returns:
+        Tensor de la misma forma cuyas filas suman 1.
+    """
+    check_tensor(logits, "logits", floating=True)
+    if logits.ndim == 0:
+        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    check_positive_float(temperature, "temperature")
+    return torch.softmax(logits / float(temperature), dim=-1)
+
+
+def sample_categorical(probs: Tensor, *, generator: torch.Generator | None = None) -> int | Tensor:
+    """Sortea un índice según las probabilidades de la última dimensión.
+
+    Args:
+        probs: tensor ``(V,)`` o ``(..., V)`` de probabilidades no negativas (no hace falta que
+            sumen exactamente 1: se normalizan).
+        generator: generador de PyTorch para que el sorteo sea reproducible.
+
+    Returns:
+        Un ``int`` si ``probs`` es un vector; si no, un tensor ``int64`` con la forma
+        ``probs.shape[:-1]``.
+    """
+    check_tensor(probs, "probs", floating=True)
+    if probs.ndim == 0 or probs.shape[-1] == 0:
+        raise ValueError("`probs` debe tener al menos un símbolo en la última dimensión.")
+    if torch.isnan(probs).any() or (probs < 0).any():
+        raise ValueError("`probs` debe contener probabilidades no negativas (sin NaN).")
+    flat = probs.reshape(-1, probs.shape[-1])
+    if (flat.sum(dim=-1) <= 0).any():
+        raise ValueError("Cada fila de `probs` debe tener alguna probabilidad mayor que cero.")
+    idx = torch.multinomial(flat, num_samples=1, generator=generator).squeeze(-1)
+    if probs.ndim == 1:
+        return int(idx.item())
+    return idx.reshape(probs.shape[:-1])

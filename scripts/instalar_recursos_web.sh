@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Instala desde el registro de npm los recursos web de terceros que el sitio sirve desde sí mismo
+# (MathJax 3, el gestor de widgets de Jupyter y RequireJS), para que el libro funcione sin red.
+# No se guardan en git: se copian a book/_vendor/ (ignorado) en cada instalación.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MATHJAX=3.2.2
+HTML_MANAGER=1.0.15
+REQUIREJS=2.3.8
+
+destino=book/_vendor
+marca="$destino/.versiones"
+quiero="mathjax@$MATHJAX html-manager@$HTML_MANAGER requirejs@$REQUIREJS"
+if [[ -f "$marca" && "$(cat "$marca")" == "$quiero" ]]; then
+  echo "Recursos web ya instalados ($quiero)."
+  exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+npm install --prefix "$tmp" --no-audit --no-fund --no-save --loglevel=error \
+  "mathjax@$MATHJAX" "@jupyter-widgets/html-manager@$HTML_MANAGER" "requirejs@$REQUIREJS"
+
+rm -rf "$destino"
+mkdir -p "$destino/mathjax/es5/output/chtml" "$destino/mathjax/es5/input/tex" "$destino/html-manager"
+mj="$tmp/node_modules/mathjax/es5"
+cp "$mj/tex-mml-chtml.js" "$destino/mathjax/es5/"
+cp -r "$mj/output/chtml/fonts" "$destino/mathjax/es5/output/chtml/"
+cp -r "$mj/input/tex/extensions" "$destino/mathjax/es5/input/tex/"
+cp -r "$mj/ui" "$mj/a11y" "$destino/mathjax/es5/"
+hm="$tmp/node_modules/@jupyter-widgets/html-manager/dist"
+cp "$hm/embed-amd.js" "$destino/html-manager/"
+find "$hm" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9a-f]{20}\.(woff2?|eot|svg|ttf)' \
+  -exec cp {} "$destino/html-manager/" \;
+cp "$tmp/node_modules/requirejs/require.js" "$destino/require.min.js"
+echo "$quiero" > "$marca"
+echo "Recursos web instalados en $destino ($quiero)."

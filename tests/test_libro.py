@@ -1,0 +1,64 @@
+"""El libro se construye en modo estricto: cualquier aviso de Sphinx o de myst-nb es un fallo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.libro
+
+RAIZ = Path(__file__).resolve().parents[1]
+
+
+def test_construccion_estricta_sin_avisos(libro) -> None:
+    avisos = [linea for linea in libro.log.splitlines() if re.search(r"WARNING|ERROR", linea)]
+    assert libro.returncode == 0, "La construcción falló:\n" + libro.log[-4000:]
+    assert not avisos, "Avisos en la construcción:\n" + "\n".join(avisos)
+
+
+def test_paginas_principales_existen(libro) -> None:
+    for pagina in [
+        "index.html",
+        "book/intro.html",
+        "book/como_usar.html",
+        "book/01_conceptos/index.html",
+        "notebooks/01_1_maxima_verosimilitud.html",
+        "notebooks/01_2_ngramas.html",
+        "notebooks/01_3_espacio_latente.html",
+        "book/glosario.html",
+        "book/bibliografia.html",
+        "search.html",
+    ]:
+        assert (libro.html / pagina).is_file(), f"Falta la página {pagina}"
+
+
+def test_html_en_espanol_y_recursos_locales(libro) -> None:
+    html = (libro.html / "notebooks/01_2_ngramas.html").read_text(encoding="utf-8")
+    assert '<html lang="es"' in html
+    assert "Buscar en el libro" in html
+    assert "_static/mathjax/es5/tex-mml-chtml.js" in html
+    assert "_static/html-manager/embed-amd.js" in html
+    assert "cdn.jsdelivr.net" not in html and "cdnjs.cloudflare.com" not in html
+    assert (libro.html / "_static/mathjax/es5/tex-mml-chtml.js").is_file()
+
+
+def test_bibliografia_con_citas(libro) -> None:
+    html = (libro.html / "book/bibliografia.html").read_text(encoding="utf-8")
+    assert "Goodfellow" in html and "Vaswani" in html
+
+
+@pytest.mark.parametrize(
+    "cuaderno", sorted(p.stem for p in (RAIZ / "notebooks").glob("*.ipynb")), ids=str
+)
+def test_cada_cuaderno_muestra_sus_figuras(libro, cuaderno: str) -> None:
+    """Cada cuaderno dibuja figuras; si la página no tiene ninguna, el núcleo no usó «inline».
+
+    Pasa, por ejemplo, si se ejecuta con ``MPLBACKEND=Agg`` en el entorno: ``plt.show()`` no
+    produce ninguna salida y el libro se publica sin gráficos.
+    """
+    html = (libro.html / f"notebooks/{cuaderno}.html").read_text(encoding="utf-8")
+    assert re.search(r'<img[^>]*src="\.\./_images/[^"]+\.png"', html), (
+        f"La página de {cuaderno} no muestra ninguna figura de sus celdas."
+    )

@@ -1,8 +1,9 @@
-"""Muestreo de distribuciones categóricas: temperatura y sorteo de un índice.
+"""Muestreo de distribuciones categóricas: temperatura, filtros top-k y top-p, y sorteo.
 
 Un modelo autorregresivo (los n-gramas del capítulo 1, el GPT del capítulo 5) da, en cada paso,
 una puntuación (*logit*) por cada símbolo posible. Este módulo convierte esas puntuaciones en
-probabilidades con una temperatura y sortea el símbolo siguiente. Todas las funciones trabajan
+probabilidades con una temperatura, recorta opcionalmente la cola de símbolos improbables
+(*top-k*, *top-p*) y sortea el símbolo siguiente. Todas las funciones trabajan
 sobre la última dimensión, así que aceptan un vector o un lote de vectores.
 """
 
@@ -11,9 +12,15 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from genai_utils.validation import check_positive_float, check_tensor
+from genai_utils.validation import check_positive_float, check_positive_int, check_tensor
 
-__all__ = ["apply_temperature", "sample_categorical"]
+__all__ = [
+    "apply_temperature",
+    "check_top_p",
+    "sample_categorical",
+    "top_k_filter",
+    "top_p_filter",
+]
 
 
 def apply_temperature(logits: Tensor, temperature: float) -> Tensor:
@@ -65,3 +72,49 @@ def sample_categorical(probs: Tensor, *, generator: torch.Generator | None = Non
     if probs.ndim == 1:
         return int(idx.item())
     return idx.reshape(probs.shape[:-1])
+
+
+def top_k_filter(logits: Tensor, k: int) -> Tensor:
+    """Deja solo los ``k`` logits mayores de la última dimensión; el resto pasa a ``-inf``.
+
+    Tras el ``softmax``, los símbolos descartados tienen probabilidad cero. Si ``k`` es mayor
+    que el número de símbolos, no se descarta nada. En caso de empate en el umbral se conservan
+    todos los empatados.
+    """
+    check_tensor(logits, "logits", floating=True)
+    if logits.ndim == 0:
+        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    check_positive_int(k, "k")
+    k = min(int(k), logits.shape[-1])
+    threshold = torch.topk(logits, k, dim=-1).values[..., -1:]
+    return logits.masked_fill(logits < threshold, float("-inf"))
+
+
+def check_top_p(value: object, name: str) -> float:
+    """Devuelve ``value`` si es un número en (0, 1]; si no, un error que nombra el argumento."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(
+            f"El argumento `{name}` (top-p) debe ser un número en el intervalo (0, 1]; "
+            f"se recibió {value!r}."
+        )
+    return float(value)
+
+
+def top_p_filter(logits: Tensor, p: float) -> Tensor:
+    """Muestreo de núcleo (*nucleus*, *top-p*): conserva el menor conjunto de símbolos cuya
+    probabilidad acumulada alcanza ``p`` y pone el resto a ``-inf``.
+
+    Los símbolos se ordenan de más a menos probable y se conservan mientras la probabilidad
+    acumulada *antes* de cada uno sea menor que ``p``; así el más probable se conserva siempre.
+    ``p`` debe estar en (0, 1]; con ``p = 1`` no se descarta nada.
+    """
+    check_tensor(logits, "logits", floating=True)
+    if logits.ndim == 0:
+        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    check_top_p(p, "p")
+    sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
+    probs = torch.softmax(sorted_logits, dim=-1)
+    mass_before = probs.cumsum(dim=-1) - probs
+    drop_sorted = mass_before >= p
+    drop = drop_sorted.scatter(-1, order, drop_sorted)
+    return logits.masked_fill(drop, float("-inf"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genai_utils.sampling import apply_temperature, sample_categorical
+from genai_utils.sampling import apply_temperature, sample_categorical, top_k_filter, top_p_filter
 
 
 def test_temperatura_uno_es_softmax() -> None:
@@ -75,3 +75,36 @@ def test_muestreo_nunca_elige_probabilidad_cero() -> None:
 def test_probabilidades_invalidas_dan_error(probs: torch.Tensor) -> None:
     with pytest.raises(ValueError, match="probs"):
         sample_categorical(probs)
+
+
+def test_top_k_deja_los_k_mayores() -> None:
+    logits = torch.tensor([[1.0, 3.0, 2.0, 0.0], [0.5, 0.1, 0.9, 0.2]])
+    filtrados = top_k_filter(logits, 2)
+    assert torch.isinf(filtrados).sum().item() == 4
+    assert filtrados[0].isfinite().tolist() == [False, True, True, False]
+    assert filtrados[1].isfinite().tolist() == [True, False, True, False]
+    assert torch.equal(top_k_filter(logits, 10), logits)
+
+
+def test_top_p_conserva_el_nucleo_minimo() -> None:
+    probs = torch.tensor([0.5, 0.3, 0.15, 0.05])
+    logits = probs.log()
+    # Masa acumulada antes de cada símbolo: 0, 0.5, 0.8, 0.95.
+    assert top_p_filter(logits, 0.5).isfinite().tolist() == [True, False, False, False]
+    assert top_p_filter(logits, 0.8).isfinite().tolist() == [True, True, False, False]
+    assert top_p_filter(logits, 0.81).isfinite().tolist() == [True, True, True, False]
+    assert torch.equal(top_p_filter(logits, 1.0), logits)
+    # El orden de los símbolos no importa: se filtra por probabilidad, no por posición.
+    permutados = logits[[2, 0, 3, 1]]
+    assert top_p_filter(permutados, 0.8).isfinite().tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("p", [0, -0.1, 1.01, True, "0.9"])
+def test_top_p_invalido(p: object) -> None:
+    with pytest.raises(ValueError, match=r"`p`.*\(0, 1\]"):
+        top_p_filter(torch.zeros(3), p)
+
+
+def test_top_k_invalido() -> None:
+    with pytest.raises((ValueError, TypeError), match="`k`"):
+        top_k_filter(torch.zeros(3), 0)

@@ -1,0 +1,257 @@
+"""Un GPT pequeño y legible: atención causal, bloques del decodificador y generación (capítulo 5).
+
+El modelo sigue la receta de los GPT (*decoder-only*): cada posición de la secuencia recibe un
+*embedding* de su token y otro de su posición; una pila de bloques mezcla la información entre
+posiciones con **autoatención causal** (cada posición solo ve las anteriores) y la transforma con un
+perceptrón; una última capa da, para cada posición, los *logits* del token siguiente.
+
+    logits = head(ln_f(bloque_L(… bloque_1(tok_emb[idx] + pos_emb[0..T)) …)))
+
+Cada bloque usa normalización previa (*pre-norm*) y conexiones residuales:
+
+    x = x + atención(ln_1(x))
+    x = x + mlp(ln_2(x))
+
+La atención se escribe explícitamente (``softmax(q kᵀ / √d + máscara) v``) cuando se piden los
+pesos para dibujarlos; si no, se usa ``F.scaled_dot_product_attention``, que calcula lo mismo más
+deprisa. Las pruebas comprueban que ambos caminos coinciden.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+from genai_utils.sampling import (
+    apply_temperature,
+    check_top_p,
+    sample_categorical,
+    top_k_filter,
+    top_p_filter,
+)
+from genai_utils.validation import (
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+    check_tensor,
+)
+
+__all__ = ["GPT", "Block", "CausalSelfAttention", "GPTConfig", "causal_mask"]
+
+
+@dataclass(frozen=True)
+class GPTConfig:
+    """Hiperparámetros del GPT.
+
+    ``context`` es la longitud máxima de la secuencia que el modelo ve de una vez (*block size*);
+    ``n_embd`` debe ser divisible por ``n_head``: cada cabeza trabaja con ``n_embd // n_head``
+    dimensiones.
+    """
+
+    vocab_size: int
+    context: int = 64
+    n_layer: int = 4
+    n_head: int = 4
+    n_embd: int = 128
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("vocab_size", "context", "n_layer", "n_head", "n_embd"):
+            check_positive_int(getattr(self, name), name)
+        if self.n_embd % self.n_head != 0:
+            raise ValueError(
+                f"`n_embd` ({self.n_embd}) debe ser divisible por `n_head` ({self.n_head}): "
+                "cada cabeza de atención recibe n_embd // n_head dimensiones."
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"`dropout` debe estar en [0, 1); se recibió {self.dropout!r}.")
+
+
+def causal_mask(size: int, device: torch.device | str | None = None) -> Tensor:
+    """Máscara booleana (size, size): ``True`` donde la fila i puede mirar la columna j (j ≤ i)."""
+    check_positive_int(size, "size")
+    return torch.ones(size, size, dtype=torch.bool, device=device).tril()
+
+
+class CausalSelfAttention(nn.Module):
+    """Autoatención con varias cabezas en paralelo y máscara causal."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.n_head = config.n_head
+        self.qkv = nn.Linear(config.n_embd, 3 * config.n_embd)
+        self.proj = nn.Linear(config.n_embd, config.n_embd)
+        self.dropout = config.dropout
+
+    def forward(self, x: Tensor, need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
+        """``x`` (B, T, C) → salida (B, T, C) y, si se piden, los pesos (B, cabezas, T, T)."""
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        # (B, T, C) → (B, cabezas, T, d): las cabezas se calculan a la vez, en paralelo.
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        p = self.dropout if self.training else 0.0
+        if need_weights:
+            scores = q @ k.transpose(-2, -1) / math.sqrt(k.shape[-1])
+            scores = scores.masked_fill(~causal_mask(T, x.device), float("-inf"))
+            weights = torch.softmax(scores, dim=-1)
+            y = F.dropout(weights, p, self.training) @ v
+        else:
+            weights = None
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)  # se vuelven a juntar las cabezas
+        return F.dropout(self.proj(y), p, self.training), weights
+
+
+class Block(nn.Module):
+    """Un bloque del decodificador: atención y perceptrón, cada uno con su residuo."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(config.n_embd)
+        self.attn = CausalSelfAttention(config)
+        self.ln_2 = nn.LayerNorm(config.n_embd)
+        self.mlp = nn.Sequential(
+            nn.Linear(config.n_embd, 4 * config.n_embd),
+            nn.GELU(),
+            nn.Linear(4 * config.n_embd, config.n_embd),
+            nn.Dropout(config.dropout),
+        )
+
+    def forward(self, x: Tensor, need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
+        """``x`` (B, T, C) → (B, T, C) y los pesos de atención si se piden."""
+        attended, weights = self.attn(self.ln_1(x), need_weights)
+        x = x + attended
+        x = x + self.mlp(self.ln_2(x))
+        return x, weights
+
+
+class GPT(nn.Module):
+    """Modelo de lenguaje autorregresivo: tokens (B, T) → logits del token siguiente (B, T, V)."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        if not isinstance(config, GPTConfig):
+            raise TypeError(
+                f"El argumento `config` debe ser un GPTConfig; se recibió {type(config).__name__}."
+            )
+        self.config = config
+        self.tok_emb = nn.Embedding(config.vocab_size, config.n_embd)
+        self.pos_emb = nn.Embedding(config.context, config.n_embd)
+        self.drop = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.ln_f = nn.LayerNorm(config.n_embd)
+        self.head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
+        self.head.weight = self.tok_emb.weight  # pesos compartidos con los embeddings de entrada
+        self.apply(_init_weights)
+
+    def forward(
+        self, idx: Tensor, targets: Tensor | None = None
+    ) -> tuple[Tensor, Tensor | None]:
+        """Devuelve ``(logits, pérdida)``.
+
+        La pérdida es la entropía cruzada media (en nats por token) si se dan ``targets``.
+        """
+        self._check_tokens(idx, "idx")
+        x = self._embed(idx)
+        for block in self.blocks:
+            x, _ = block(x)
+        logits = self.head(self.ln_f(x))
+        if targets is None:
+            return logits, None
+        self._check_tokens(targets, "targets")
+        if targets.shape != idx.shape:
+            raise ValueError(
+                f"`targets` debe tener la misma forma que `idx` {tuple(idx.shape)}; "
+                f"se recibió {tuple(targets.shape)}."
+            )
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        return logits, loss
+
+    @torch.no_grad()
+    def attention_maps(self, idx: Tensor) -> Tensor:
+        """Pesos de atención de todas las capas: (capas, B, cabezas, T, T). Cada fila suma 1."""
+        self._check_tokens(idx, "idx")
+        was_training = self.training
+        self.eval()
+        x, maps = self._embed(idx), []
+        for block in self.blocks:
+            x, weights = block(x, need_weights=True)
+            maps.append(weights)
+        self.train(was_training)
+        return torch.stack(maps)
+
+    @torch.no_grad()
+    def generate(
+        self,
+        idx: Tensor,
+        max_new_tokens: int,
+        *,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        seed: int | None = None,
+    ) -> Tensor:
+        """Añade ``max_new_tokens`` tokens a ``idx`` (B, T), uno tras otro, y devuelve (B, T + n).
+
+        En cada paso se toman los logits de la última posición, se dividen por ``temperature``, se
+        quedan solo los ``top_k`` más probables y/o el menor conjunto cuya probabilidad acumulada
+        llega a ``top_p`` (muestreo de núcleo), y se sortea el token siguiente. Con ``seed`` el
+        resultado es reproducible.
+        """
+        self._check_tokens(idx, "idx", check_context=False)  # la ventana se recorta en cada paso
+        check_non_negative_int(max_new_tokens, "max_new_tokens")
+        check_positive_float(temperature, "temperature")
+        if top_k is not None:
+            check_positive_int(top_k, "top_k")
+        if top_p is not None:
+            check_top_p(top_p, "top_p")
+        generator = None
+        if seed is not None:
+            generator = torch.Generator(device=idx.device).manual_seed(
+                check_non_negative_int(seed, "seed")
+            )
+        was_training = self.training
+        self.eval()
+        for _ in range(max_new_tokens):
+            logits, _ = self(idx[:, -self.config.context :])
+            logits = logits[:, -1, :]
+            if top_k is not None:
+                logits = top_k_filter(logits, top_k)
+            if top_p is not None:
+                logits = top_p_filter(logits, top_p)
+            probs = apply_temperature(logits, temperature)
+            next_token = sample_categorical(probs, generator=generator)
+            idx = torch.cat([idx, next_token.reshape(-1, 1)], dim=1)
+        self.train(was_training)
+        return idx
+
+    def _embed(self, idx: Tensor) -> Tensor:
+        positions = torch.arange(idx.shape[1], device=idx.device)
+        return self.drop(self.tok_emb(idx) + self.pos_emb(positions))
+
+    def _check_tokens(self, idx: object, name: str, check_context: bool = True) -> None:
+        check_tensor(idx, name, ndim=2, floating=False)
+        B, T = idx.shape
+        if B == 0 or T == 0:
+            raise ValueError(f"`{name}` no puede estar vacío; se recibió forma {(B, T)}.")
+        if check_context and T > self.config.context:
+            raise ValueError(
+                f"`{name}` tiene {T} posiciones y el contexto del modelo es "
+                f"{self.config.context}; recorta la secuencia o aumenta `context`."
+            )
+        if int(idx.min()) < 0 or int(idx.max()) >= self.config.vocab_size:
+            raise ValueError(
+                f"`{name}` contiene tokens fuera del vocabulario [0, {self.config.vocab_size}); "
+                f"se encontró el rango [{int(idx.min())}, {int(idx.max())}]."
+            )
+
+
+def _init_weights(module: nn.Module) -> None:
+    if isinstance(module, nn.Linear | nn.Embedding):
+        nn.init.normal_(module.weight, mean=0.0, std=0.02)
+    if isinstance(module, nn.Linear) and module.bias is not None:
+        nn.init.zeros_(module.bias)

@@ -1,0 +1,262 @@
+"""Entrenar y evaluar modelos de lenguaje: ventanas, bucle con límite de tiempo y bits por carácter.
+
+* :class:`CharVocab` convierte texto en identificadores de carácter y al revés.
+* :func:`random_windows` saca un minilote de ventanas aleatorias ``(x, y)`` donde ``y`` es ``x``
+  desplazada una posición: el objetivo de cada posición es el token siguiente.
+* :func:`train_lm` entrena durante un número de pasos o de segundos, con la tasa de aprendizaje
+  en calentamiento lineal y descenso en coseno.
+* :func:`evaluate_lm` recorre un texto de validación en ventanas **sin solapamiento** y devuelve
+  la log-pérdida total; :func:`bits_per_char` la divide por el número de caracteres y por ln 2,
+  así que sirve igual para tokens de carácter que para tokens BPE.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+from tqdm.auto import tqdm
+
+from genai_utils.validation import (
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+    check_tensor,
+)
+
+__all__ = ["CharVocab", "LMHistory", "bits_per_char", "evaluate_lm", "random_windows", "train_lm"]
+
+
+class CharVocab:
+    """Vocabulario de caracteres: un identificador por cada carácter distinto de ``text``."""
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str) or not text:
+            raise ValueError("El argumento `text` debe ser un texto no vacío.")
+        self.chars = sorted(set(text))
+        self._index = {c: i for i, c in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str, *, unknown: str = "error") -> Tensor:
+        """Texto → tensor ``int64`` de identificadores.
+
+        ``unknown="error"`` rechaza caracteres que no estaban al crear el vocabulario;
+        ``unknown="skip"`` los omite (así se evalúa sobre el resto del texto).
+        """
+        if unknown not in ("error", "skip"):
+            raise ValueError(f'`unknown` debe ser "error" o "skip"; se recibió {unknown!r}.')
+        missing = sorted({c for c in text if c not in self._index})
+        if missing and unknown == "error":
+            raise ValueError(
+                f"El texto contiene caracteres que no están en el vocabulario: {missing[:10]}. "
+                'Usa `unknown="skip"` para omitirlos.'
+            )
+        return torch.tensor([self._index[c] for c in text if c in self._index], dtype=torch.long)
+
+    def decode(self, ids: Tensor | list[int]) -> str:
+        """Identificadores → texto."""
+        return "".join(self.chars[int(i)] for i in ids)
+
+
+def random_windows(
+    data: Tensor, context: int, batch_size: int, generator: torch.Generator | None = None
+) -> tuple[Tensor, Tensor]:
+    """Minilote de ``batch_size`` ventanas aleatorias de ``data`` (1-D): ``x`` y ``y = x`` + 1."""
+    check_tensor(data, "data", ndim=1, floating=False)
+    check_positive_int(context, "context")
+    check_positive_int(batch_size, "batch_size")
+    if len(data) <= context:
+        raise ValueError(
+            f"El argumento `data` tiene {len(data)} tokens; hacen falta más que `context` "
+            f"({context}) para sacar una ventana con su objetivo."
+        )
+    starts = torch.randint(0, len(data) - context, (batch_size,), generator=generator)
+    offsets = torch.arange(context)
+    x = data[starts[:, None] + offsets]
+    y = data[starts[:, None] + offsets + 1]
+    return x, y
+
+
+@dataclass
+class LMHistory:
+    """Pérdidas de entrenamiento (nats por token, media por tramo) y de validación por paso."""
+
+    steps: list[int] = field(default_factory=list)
+    train_losses: list[float] = field(default_factory=list)
+    val_steps: list[int] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    tokens_seen: int = 0
+
+
+def train_lm(
+    model: nn.Module,
+    train_ids: Tensor,
+    *,
+    context: int,
+    batch_size: int = 32,
+    lr: float = 3e-3,
+    max_steps: int | None = None,
+    max_seconds: float | None = None,
+    warmup: int = 50,
+    val_ids: Tensor | None = None,
+    eval_every: int = 100,
+    seed: int = 0,
+    device: torch.device | str = "cpu",
+    progress: bool = True,
+    desc: str = "Entrenamiento",
+) -> LMHistory:
+    """Entrena un modelo de lenguaje con entropía cruzada en ventanas aleatorias de ``train_ids``.
+
+    El modelo recibe ``ids`` (B, T) y devuelve logits (B, T, V) o una tupla que empieza por ellos.
+
+    Se detiene tras ``max_steps`` pasos o ``max_seconds`` segundos (lo que llegue antes; hace
+    falta al menos uno). La tasa de aprendizaje sube linealmente durante ``warmup`` pasos y luego
+    baja en coseno hasta ``lr / 10`` (si solo hay límite de tiempo, el coseno se calcula con el
+    tiempo transcurrido). Con ``val_ids`` se evalúa cada ``eval_every`` pasos y al final.
+    """
+    if max_steps is None and max_seconds is None:
+        raise ValueError("Indica `max_steps`, `max_seconds` o ambos: si no, no hay final.")
+    if max_steps is not None:
+        check_positive_int(max_steps, "max_steps")
+    if max_seconds is not None:
+        check_positive_float(max_seconds, "max_seconds")
+    check_positive_float(lr, "lr")
+    check_non_negative_int(warmup, "warmup")
+    check_positive_int(eval_every, "eval_every")
+    device = torch.device(device)
+    model.to(device)
+    generator = torch.Generator().manual_seed(check_non_negative_int(seed, "seed"))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
+    history = LMHistory()
+    start = time.perf_counter()
+    bar = tqdm(total=max_steps, desc=desc, disable=not progress)
+    step, running = 0, []
+    while True:
+        elapsed = time.perf_counter() - start
+        progress_fraction = _fraction_done(step, elapsed, max_steps, max_seconds)
+        if progress_fraction >= 1.0:
+            break
+        for group in optimizer.param_groups:
+            group["lr"] = _lr_at(step, progress_fraction, lr, warmup)
+        x, y = random_windows(train_ids, context, batch_size, generator)
+        loss = _step(model, optimizer, x.to(device), y.to(device))
+        running.append(loss)
+        step += 1
+        history.tokens_seen += x.numel()
+        bar.update(1)
+        if step % eval_every == 0:
+            _record(history, step, running, model, val_ids, context, device)
+            running = []
+            bar.set_postfix({"pérdida": f"{history.train_losses[-1]:.3f}"})
+    if running:
+        _record(history, step, running, model, val_ids, context, device)
+    bar.close()
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def _fraction_done(
+    step: int, elapsed: float, max_steps: int | None, max_seconds: float | None
+) -> float:
+    fractions = []
+    if max_steps is not None:
+        fractions.append(step / max_steps)
+    if max_seconds is not None:
+        fractions.append(elapsed / max_seconds)
+    return max(fractions)
+
+
+def _lr_at(step: int, fraction: float, lr: float, warmup: int) -> float:
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
+
+
+def _step(model: nn.Module, optimizer: torch.optim.Optimizer, x: Tensor, y: Tensor) -> float:
+    model.train()
+    logits = _logits(model, x)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    if not torch.isfinite(loss):
+        raise FloatingPointError(
+            f"La pérdida dejó de ser finita ({loss.item()}); prueba a bajar la tasa `lr`."
+        )
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def _logits(model: nn.Module, x: Tensor) -> Tensor:
+    out = model(x)
+    return out[0] if isinstance(out, tuple) else out
+
+
+def _record(
+    history: LMHistory,
+    step: int,
+    running: list[float],
+    model: nn.Module,
+    val_ids: Tensor | None,
+    context: int,
+    device: torch.device,
+) -> None:
+    history.steps.append(step)
+    history.train_losses.append(sum(running) / len(running))
+    if val_ids is not None:
+        total, count = evaluate_lm(model, val_ids, context, device=device)
+        history.val_steps.append(step)
+        history.val_losses.append(total / count)
+
+
+@torch.no_grad()
+def evaluate_lm(
+    model: nn.Module,
+    ids: Tensor,
+    context: int,
+    *,
+    batch_size: int = 64,
+    device: torch.device | str = "cpu",
+) -> tuple[float, int]:
+    """Log-pérdida total (nats) y número de tokens predichos en ventanas sin solapamiento.
+
+    Cada ventana de ``context + 1`` tokens aporta ``context`` predicciones; las ventanas se
+    solapan solo en un token (el último objetivo de una es la primera entrada de la siguiente),
+    así que cada token a partir del segundo se predice exactamente una vez.
+    """
+    check_tensor(ids, "ids", ndim=1, floating=False)
+    check_positive_int(context, "context")
+    n_windows = (len(ids) - 1) // context
+    if n_windows < 1:
+        raise ValueError(
+            f"El argumento `ids` tiene {len(ids)} tokens: hacen falta al menos `context` + 1 "
+            f"({context + 1}) para evaluar."
+        )
+    was_training = model.training
+    model.eval()
+    starts = torch.arange(n_windows) * context
+    offsets = torch.arange(context)
+    total, count = 0.0, 0
+    for i in range(0, n_windows, batch_size):
+        s = starts[i : i + batch_size, None]
+        x, y = ids[s + offsets].to(device), ids[s + offsets + 1].to(device)
+        logits = _logits(model, x)
+        total += F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"
+        ).item()
+        count += y.numel()
+    model.train(was_training)
+    return total, count
+
+
+def bits_per_char(total_nats: float, n_chars: int) -> float:
+    """Convierte una log-pérdida total en nats en bits por carácter: total / (n_chars · ln 2)."""
+    check_positive_int(n_chars, "n_chars")
+    return total_nats / (n_chars * math.log(2))

@@ -71,6 +71,18 @@ class BPETokenizer:
             pair_counts.pop(best, None)
         return self
 
+    def truncated(self, num_merges: int) -> BPETokenizer:
+        """Un tokenizador nuevo con solo las ``num_merges`` primeras fusiones aprendidas.
+
+        Como las fusiones se aprenden en orden, equivale a haber entrenado con ``num_merges``.
+        """
+        check_non_negative_int(num_merges, "num_merges")
+        other = BPETokenizer()
+        for pair, new_id in list(self.merges.items())[:num_merges]:
+            other.merges[pair] = new_id
+            other.vocab[new_id] = self.vocab[new_id]
+        return other
+
     def encode(self, text: str) -> list[int]:
         """Convierte ``text`` en una lista de identificadores de token."""
         _check_text(text, "text", allow_empty=True)

@@ -224,15 +224,28 @@ def evaluate_lm(
     *,
     batch_size: int = 64,
     device: torch.device | str = "cpu",
+    stride: int | None = None,
 ) -> tuple[float, int]:
     """Log-pérdida total (nats) y número de tokens predichos en ventanas sin solapamiento.
 
     Cada ventana de ``context + 1`` tokens aporta ``context`` predicciones; las ventanas se
     solapan solo en un token (el último objetivo de una es la primera entrada de la siguiente),
     así que cada token a partir del segundo se predice exactamente una vez.
+
+    Con ``stride`` (entre 1 y ``context``) la ventana avanza ``stride`` tokens cada vez
+    (*sliding window*): la primera ventana puntúa todas sus posiciones y cada una de las
+    siguientes solo sus últimos ``stride`` tokens, así que cada token se sigue prediciendo una
+    sola vez pero, salvo al principio, con al menos ``context - stride`` tokens de contexto.
     """
     check_tensor(ids, "ids", ndim=1, floating=False)
     check_positive_int(context, "context")
+    if stride is not None:
+        check_positive_int(stride, "stride")
+        if stride > context:
+            raise ValueError(
+                f"`stride` ({stride}) no puede ser mayor que `context` ({context})."
+            )
+        return _evaluate_sliding(model, ids, context, stride, batch_size, torch.device(device))
     n_windows = (len(ids) - 1) // context
     if n_windows < 1:
         raise ValueError(
@@ -252,6 +265,38 @@ def evaluate_lm(
             logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"
         ).item()
         count += y.numel()
+    model.train(was_training)
+    return total, count
+
+
+@torch.no_grad()
+def _evaluate_sliding(
+    model: nn.Module, ids: Tensor, context: int, stride: int, batch_size: int,
+    device: torch.device,
+) -> tuple[float, int]:
+    if len(ids) < context + 1:
+        raise ValueError(
+            f"El argumento `ids` tiene {len(ids)} tokens: hacen falta al menos `context` + 1 "
+            f"({context + 1}) para evaluar."
+        )
+    last = len(ids) - 1 - context  # última ventana completa
+    starts = list(range(0, last + 1, stride))
+    if starts[-1] != last:
+        starts.append(last)  # la cola del texto también se puntúa
+    was_training = model.training
+    model.eval()
+    offsets = torch.arange(context)
+    total, count, scored_until = 0.0, 0, 0  # scored_until: objetivos ya puntuados (posición)
+    for i in range(0, len(starts), batch_size):
+        chunk = torch.tensor(starts[i : i + batch_size])
+        x = ids[chunk[:, None] + offsets].to(device)
+        y = ids[chunk[:, None] + offsets + 1].to(device)
+        losses = F.cross_entropy(_logits(model, x).transpose(1, 2), y, reduction="none")
+        for row, start in enumerate(chunk.tolist()):
+            first = max(scored_until - start, 0)  # objetivos de esta ventana aún sin puntuar
+            total += losses[row, first:].sum().item()
+            count += context - first
+            scored_until = start + context
     model.train(was_training)
     return total, count
 

@@ -85,3 +85,14 @@ def test_errores_claros() -> None:
         BPETokenizer().train("hola", -1)
     with pytest.raises(ValueError, match="fuera del vocabulario"):
         BPETokenizer().decode([300])
+
+
+def test_truncar_equivale_a_entrenar_con_menos_fusiones() -> None:
+    text = "el perro de la perra come en la pradera; el pez pesca perlas " * 3
+    full = BPETokenizer().train(text, 30)
+    short = BPETokenizer().train(text, 12)
+    cut = full.truncated(12)
+    assert cut.merges == short.merges and cut.vocab_size == short.vocab_size
+    assert cut.encode(text) == short.encode(text)
+    with pytest.raises(ValueError, match="num_merges"):
+        full.truncated(-1)

@@ -75,3 +75,20 @@ def test_train_lm_aprende_y_es_reproducible() -> None:
 def test_train_lm_necesita_un_final() -> None:
     with pytest.raises(ValueError, match="max_steps"):
         train_lm(Uniforme(3), torch.arange(50) % 3, context=4)
+
+
+def test_evaluacion_con_ventana_deslizante_puntua_cada_token_una_vez() -> None:
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=12, context=8, n_layer=1, n_head=2, n_embd=16))
+    ids = torch.randint(0, 12, (101,))
+    plain_total, plain_count = evaluate_lm(model, ids, 8)
+    for stride in (1, 3, 8):
+        total, count = evaluate_lm(model, ids, 8, stride=stride, batch_size=5)
+        assert count == len(ids) - 1  # cada token desde el segundo, exactamente una vez
+        assert math.isfinite(total) and total > 0
+    # con stride = context, las primeras ventanas coinciden con la evaluación sin solapamiento
+    total8, _ = evaluate_lm(model, ids[: 8 * 12 + 1], 8, stride=8)
+    assert math.isclose(total8, evaluate_lm(model, ids[: 8 * 12 + 1], 8)[0], rel_tol=1e-5)
+    assert plain_count == 96
+    with pytest.raises(ValueError, match="stride"):
+        evaluate_lm(model, ids, 8, stride=9)

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 
 from genai_utils.validation import check_non_negative_int
 
-__all__ = ["BPETokenizer", "split_chunks"]
+__all__ = ["BPETokenizer", "merge_pair", "split_chunks"]
 
 _CHUNK = re.compile(r" ?[^\W\d_]+| ?\d+| ?_+| ?[^\s\w]+|\s+(?!\S)|\s+|.", re.DOTALL)
 Pair = tuple[int, int]
@@ -117,11 +117,11 @@ class BPETokenizer:
             pair = min(pairs, key=lambda p: self.merges.get(p, float("inf")))
             if pair not in self.merges:
                 break
-            ids = _merge(ids, pair, self.merges[pair])
+            ids = merge_pair(ids, pair, self.merges[pair])
         return ids
 
 
-def _merge(ids: list[int], pair: Pair, new_id: int) -> list[int]:
+def merge_pair(ids: list[int], pair: Pair, new_id: int) -> list[int]:
     """Sustituye cada aparición de ``pair`` en ``ids`` (de izquierda a derecha) por ``new_id``."""
     out, i = [], 0
     while i < len(ids):
@@ -168,7 +168,7 @@ def _replace_in_place(
         pair_counts[p] -= n
         if pair_counts[p] <= 0:
             del pair_counts[p]
-    new = _merge(old, pair, new_id)
+    new = merge_pair(old, pair, new_id)
     sequences[i] = new
     for p in zip(new, new[1:], strict=False):
         pair_counts[p] += n

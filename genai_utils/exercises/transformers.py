@@ -13,6 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from genai_utils.bpe import merge_pair
 from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
 
 __all__ = [
@@ -43,18 +44,6 @@ def _perplexity(loss_nats: float, tokens: int, chars: int) -> dict[str, float]:
         "perplejidad": math.exp(loss_nats),
         "bits_por_caracter": loss_nats * tokens / (chars * math.log(2)),
     }
-
-
-def _merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
-    out, i = [], 0
-    while i < len(ids):
-        if i + 1 < len(ids) and (ids[i], ids[i + 1]) == pair:
-            out.append(new_id)
-            i += 2
-        else:
-            out.append(ids[i])
-            i += 1
-    return out
 
 
 # ---------------------------------------------------------------- comprobadores
@@ -139,7 +128,7 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
         ([3], (3, 3), 256, "un solo token"),
     ]
     cases = [
-        Case((list(ids), pair, new), _merge(ids, pair, new), label=label)
+        Case((list(ids), pair, new), merge_pair(ids, pair, new), label=label)
         for ids, pair, new, label in inputs
     ]
 

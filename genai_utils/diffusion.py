@@ -27,6 +27,7 @@ from genai_utils.training import History, get_device, limit_threads
 from genai_utils.validation import (
     check_choice,
     check_fraction,
+    check_labels,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
@@ -351,20 +352,10 @@ def diffusion_loss(
 
 
 def _check_labels(labels: object, n: int, model: nn.Module) -> Tensor:
-    check_tensor(labels, "labels", ndim=1, floating=False)
     num_classes = getattr(model, "num_classes", 0)
     if not num_classes:
         raise ValueError("El modelo no es condicional: no admite `labels` (usa `labels=None`).")
-    if len(labels) != n:
-        raise ValueError(
-            f"El argumento `labels` debe tener una etiqueta por ejemplo ({n}); "
-            f"se recibieron {len(labels)}."
-        )
-    if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(
-            f"El argumento `labels` debe contener clases entre 0 y {num_classes - 1}."
-        )
-    return labels.long()
+    return check_labels(labels, "labels", n=n, n_classes=num_classes, rows_of="x")
 
 
 # --------------------------------------------------------------------------- entrenamiento

@@ -30,6 +30,7 @@ from genai_utils.training import get_device, limit_threads
 from genai_utils.validation import (
     check_choice,
     check_fraction,
+    check_labels,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
@@ -242,18 +243,8 @@ def _with_labels(
             f"Este modelo es condicional (`n_classes={n_classes}`): pásale también `labels`, "
             "un tensor de enteros (N,)."
         )
-    check_tensor(labels, "labels", ndim=1, floating=False)
-    if len(labels) != len(x):
-        raise ValueError(
-            f"El argumento `labels` debe tener una etiqueta por fila de `{name}` ({len(x)}); "
-            f"se recibieron {len(labels)}."
-        )
-    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"Las etiquetas de `labels` deben estar entre 0 y {n_classes - 1}; se recibieron "
-            f"valores entre {int(labels.min())} y {int(labels.max())}."
-        )
-    one_hot = F.one_hot(labels.to(x.device).long(), n_classes).to(x.dtype)
+    labels = check_labels(labels, "labels", n=len(x), n_classes=n_classes, rows_of=name)
+    one_hot = F.one_hot(labels.to(x.device), n_classes).to(x.dtype)
     return torch.cat([x, one_hot], dim=1)
 
 

@@ -30,6 +30,7 @@ from torch.nn import functional as F
 from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits
 from genai_utils.training import fit, get_device, limit_threads
 from genai_utils.validation import (
+    check_labels,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
@@ -208,18 +209,8 @@ class VAE(nn.Module):
                 f"Este VAE es condicional ({self.n_classes} clases): pasa las etiquetas `y`, "
                 "un tensor de enteros de forma (N,)."
             )
-        check_tensor(y, "y", ndim=1, floating=False)
-        if len(y) != len(h):
-            raise ValueError(
-                f"El argumento `y` debe tener una etiqueta por ejemplo ({len(h)}); se recibieron "
-                f"{len(y)}."
-            )
-        if len(y) and (y.min() < 0 or y.max() >= self.n_classes):
-            raise ValueError(
-                f"Las etiquetas `y` deben estar entre 0 y {self.n_classes - 1}; se recibieron "
-                f"valores entre {y.min().item()} y {y.max().item()}."
-            )
-        one_hot = F.one_hot(y.long(), self.n_classes).to(h.dtype)
+        y = check_labels(y, "y", n=len(h), n_classes=self.n_classes, rows_of="x")
+        one_hot = F.one_hot(y, self.n_classes).to(h.dtype)
         return torch.cat([h, one_hot], dim=-1)
 
 

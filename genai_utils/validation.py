@@ -124,3 +124,25 @@ def check_tensor(
             f"se recibió dtype {x.dtype}. Conviértelo con `.long()`."
         )
     return x
+
+
+def check_labels(
+    labels: object, name: str, *, n: int, n_classes: int, rows_of: str
+) -> torch.Tensor:
+    """Comprueba unas etiquetas de clase: tensor de enteros (n,) con valores en [0, n_classes).
+
+    ``rows_of`` nombra el argumento cuyas filas se etiquetan (p. ej. ``"x"``), para el mensaje.
+    Devuelve las etiquetas como ``int64``.
+    """
+    check_tensor(labels, name, ndim=1, floating=False)
+    if len(labels) != n:
+        raise ValueError(
+            f"El argumento `{name}` debe tener una etiqueta por fila de `{rows_of}` ({n}); "
+            f"se recibieron {len(labels)}."
+        )
+    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"Las etiquetas de `{name}` deben estar entre 0 y {n_classes - 1}; se recibieron "
+            f"valores entre {int(labels.min())} y {int(labels.max())}."
+        )
+    return labels.long()

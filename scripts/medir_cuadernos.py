@@ -2,7 +2,9 @@
 
 Uso: ``python scripts/medir_cuadernos.py [--salida book/tiempos_cuadernos.md] [--limite 120]``.
 Ejecuta los cuadernos en el orden del índice, uno a uno, con nbclient (como lo haría un lector que
-pulsa «Ejecutar todo»), y sale con error si alguno supera el límite.
+pulsa «Ejecutar todo»), y sale con error si alguno supera el límite. También reescribe, en la
+cabecera de cada cuaderno, el párrafo que empieza por ``**Tiempo de ejecución medido:**`` con el
+tiempo que acaba de medir, para que la cabecera y la tabla digan lo mismo.
 """
 
 from __future__ import annotations
@@ -59,6 +61,29 @@ def run_notebook(path: Path, timeout: int) -> float:
     return time.perf_counter() - start
 
 
+MARCA = "**Tiempo de ejecución medido:**"
+
+
+def update_header(path: Path, seconds: float, cores: int) -> bool:
+    """Reescribe el párrafo del tiempo medido en la primera celda de texto; dice si lo encontró."""
+    nb = nbformat.read(path, as_version=4)
+    cell = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if cell is None:
+        return False
+    paragraphs = cell.source.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.startswith(MARCA):
+            paragraphs[i] = (f"{MARCA} {seconds:.0f} s en una CPU de {cores} núcleos sin carga, "
+                             "desde un núcleo nuevo (`make tiempos`; véase "
+                             "{doc}`../book/tiempos_cuadernos`).")
+            new_source = "\n\n".join(paragraphs)
+            if new_source != cell.source:
+                cell.source = new_source
+                nbformat.write(nb, path)
+            return True
+    return False
+
+
 def cpu_name() -> str:
     """El modelo de procesador, si el sistema lo dice."""
     try:
@@ -95,6 +120,9 @@ def main() -> int:
         print(f"{path.relative_to(RAIZ)}: {seconds:.1f} s", flush=True)
         rows.append((path, seconds))
     args.salida.write_text(table(rows), encoding="utf-8")
+    for path, seconds in rows:
+        if not update_header(path, seconds, os.cpu_count() or 1):
+            print(f"{path.name}: su cabecera no tiene el párrafo «{MARCA}»", file=sys.stderr)
     slow = [p.name for p, s in rows if s > args.limite]
     if slow:
         print(f"Superan el límite de {args.limite:.0f} s: {', '.join(slow)}", file=sys.stderr)

@@ -10,6 +10,7 @@ import torch
 from genai_utils.validation import (
     check_choice,
     check_fraction,
+    check_labels,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
@@ -84,3 +85,15 @@ def test_tensor_errores() -> None:
         check_tensor(torch.zeros(3, dtype=torch.long), "x", floating=True)
     with pytest.raises(TypeError, match="`y`.*enteros"):
         check_tensor(torch.zeros(3), "y", floating=False)
+
+
+def test_check_labels() -> None:
+    labels = torch.tensor([0, 2, 1], dtype=torch.int32)
+    out = check_labels(labels, "labels", n=3, n_classes=3, rows_of="x")
+    assert out.dtype == torch.int64 and out.tolist() == [0, 2, 1]
+    with pytest.raises(ValueError, match="una etiqueta por fila de `x` \\(4\\)"):
+        check_labels(labels, "labels", n=4, n_classes=3, rows_of="x")
+    with pytest.raises(ValueError, match="entre 0 y 1; se recibieron valores entre 0 y 2"):
+        check_labels(labels, "labels", n=3, n_classes=2, rows_of="x")
+    with pytest.raises(TypeError, match="tensor de enteros"):
+        check_labels(labels.float(), "labels", n=3, n_classes=3, rows_of="x")

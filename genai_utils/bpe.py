@@ -105,6 +105,16 @@ class BPETokenizer:
             )
         return b"".join(self.vocab[i] for i in ids).decode("utf-8", errors="replace")
 
+    def char_counts(self, ids: list[int]) -> list[int]:
+        """Cuántos caracteres **empiezan** en cada token (bytes UTF-8 que no son de continuación).
+
+        Un carácter de varios bytes puede quedar partido entre dos tokens; se cuenta en el token
+        que tiene su primer byte, así que ``sum(char_counts(encode(t))) == len(t)`` para todo texto.
+        Sirve para pasar de pérdida por token a bits por carácter.
+        """
+        self.decode(ids)  # valida los identificadores con el mismo mensaje de error
+        return [sum(1 for b in self.vocab[i] if b & 0xC0 != 0x80) for i in ids]
+
     def token_strings(self, ids: list[int]) -> list[str]:
         """El texto de cada token por separado (útil para ver cómo se ha partido una frase)."""
         return [self.vocab[i].decode("utf-8", errors="replace") for i in ids]

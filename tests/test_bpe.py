@@ -96,3 +96,20 @@ def test_truncar_equivale_a_entrenar_con_menos_fusiones() -> None:
     assert cut.encode(text) == short.encode(text)
     with pytest.raises(ValueError, match="num_merges"):
         full.truncated(-1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_cada_caracter_se_cuenta_en_un_solo_token(tokenizador: BPETokenizer, texto: str) -> None:
+    ids = tokenizador.encode(texto)
+    counts = tokenizador.char_counts(ids)
+    assert len(counts) == len(ids)
+    assert sum(counts) == len(texto)
+
+
+def test_conteo_de_caracteres_a_mano() -> None:
+    tok = BPETokenizer()  # sin fusiones: un token por byte
+    ids = tok.encode("añ")  # «ñ» ocupa dos bytes: 0xC3 0xB1
+    assert tok.char_counts(ids) == [1, 1, 0]
+    with pytest.raises(ValueError, match="fuera del vocabulario"):
+        tok.char_counts([300])

@@ -1,0 +1,58 @@
+"""Prueba de humo del banco de pruebas del GPT: corre con un presupuesto mínimo y resume bien."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from genai_utils.corpus import split_text
+
+RAIZ = Path(__file__).resolve().parents[1]
+
+
+def _load_script():
+    ruta = RAIZ / "scripts/benchmark_gpt.py"
+    spec = importlib.util.spec_from_file_location("benchmark_gpt", ruta)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["benchmark_gpt"] = module  # las dataclasses buscan aquí su módulo
+    spec.loader.exec_module(module)
+    return module
+
+
+TEXTO = ("La atención mira hacia atrás; el modelo predice el carácter siguiente. ¿Qué año? 2026. "
+         "Señor Núñez, ¡pingüino! ") * 120
+
+
+@pytest.mark.parametrize("tokenizador", ["bpe", "caracteres"])
+def test_resumen_final(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tokenizador: str
+) -> None:
+    archivo = tmp_path / "texto.txt"
+    archivo.write_text(TEXTO, encoding="utf-8")
+    bench = _load_script()
+    codigo = bench.main([str(archivo), "3", "--tokenizador", tokenizador, "--fusiones", "40",
+                         "--contexto", "16", "--lote", "16", "--hilos", "1"])
+    assert codigo == 0
+    ultima = capsys.readouterr().out.strip().splitlines()[-1]
+    m = re.fullmatch(r"parámetros=(\d+) caracteres_por_segundo=(\d+) "
+                     r"bits_por_caracter_validacion=(\d+\.\d{3})", ultima)
+    assert m, ultima
+    assert int(m.group(1)) > 0 and int(m.group(2)) > 0
+    # Un texto tan repetitivo se aprende en segundos: muy por debajo de 8 bits por carácter.
+    assert float(m.group(3)) < 4.0
+
+
+def test_los_caracteres_puntuados_cuadran_con_el_texto() -> None:
+    bench = _load_script()
+    datos = bench.prepare_data(TEXTO, "bpe", 40)
+    _, validacion = split_text(TEXTO, val_fraction=0.1)
+    assert int(datos.val_chars.sum()) == len(validacion)
+    contexto = 8
+    assert 0 < bench.scored_chars(datos, contexto) <= len(validacion)
+    caracteres = bench.prepare_data(TEXTO, "caracteres", 0)
+    ventanas = (len(caracteres.val_ids) - 1) // contexto
+    assert bench.scored_chars(caracteres, contexto) == ventanas * contexto

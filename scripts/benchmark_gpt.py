@@ -13,7 +13,7 @@ segundo de entrenamiento y bits por carácter en validación. Es un banco de pru
 unitaria: los tiempos dependen de la máquina.
 
 La receta por defecto es la del cuaderno 5.3: tokenizador BPE de 600 fusiones entrenado con el
-primer 90 %, 2 capas, 4 cabezas, 64 dimensiones, contexto de 32 tokens, lotes de 128 ventanas,
+primer 90 %, 2 capas, 4 cabezas, 64 dimensiones, contexto de 32 tokens, lotes de 32 ventanas,
 tasa 1e-2 con calentamiento y coseno, sin *dropout*. Con ``--tokenizador caracteres`` se entrena
 un GPT de caracteres (la receta publicada de nanoGPT para CPU es
 ``--tokenizador caracteres --capas 4 --cabezas 4 --dim 128 --contexto 64 --lote 12 --lr 1e-3``).
@@ -61,7 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cabezas", type=int, default=4)
     parser.add_argument("--dim", type=int, default=64)
     parser.add_argument("--contexto", type=int, default=32)
-    parser.add_argument("--lote", type=int, default=128)
+    parser.add_argument("--lote", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--dropout", type=float, default=0.0)
     parser.add_argument("--semilla", type=int, default=0)

@@ -10,11 +10,11 @@ JB_FLAGS := -W -n --keep-going
 # y los cuadernos ejecutados se quedarían sin figuras.
 unexport MPLBACKEND
 
-.PHONY: libro instalar sistema entorno recursos construir test estilo pruebas cuadernos tiempos limpiar
+.PHONY: libro instalar sistema entorno recursos modelos construir test estilo pruebas cuadernos tiempos limpiar
 
 libro: instalar construir
 
-instalar: sistema entorno recursos
+instalar: sistema entorno recursos modelos
 
 # Paquetes de Debian/Ubuntu que solo necesitan las pruebas (navegador y diccionario).
 sistema:
@@ -33,7 +33,11 @@ $(BIN)/.instalado: requirements.txt pyproject.toml
 recursos:
 	@bash scripts/instalar_recursos_web.sh
 
-construir: entorno recursos
+# SmolLM2 descuantizado una vez (unos 45 s) en ~/.cache/genai_utils: los cuadernos lo cargan en segundos.
+modelos: entorno
+	$(BIN)/python scripts/preparar_modelos.py
+
+construir: entorno recursos modelos
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 test: estilo pruebas cuadernos

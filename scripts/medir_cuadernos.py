@@ -74,8 +74,8 @@ def update_header(path: Path, seconds: float, cores: int) -> bool:
     for i, paragraph in enumerate(paragraphs):
         if paragraph.startswith(MARCA):
             paragraphs[i] = (f"{MARCA} {seconds:.0f} s en una CPU de {cores} núcleos sin carga, "
-                             "desde un núcleo nuevo (`make tiempos`; véase "
-                             "{doc}`../book/tiempos_cuadernos`).")
+                             "desde un núcleo nuevo (`make tiempos`; véase la "
+                             "{ref}`tabla de tiempos <tiempos-cuadernos>`).")
             new_source = "\n\n".join(paragraphs)
             if new_source != cell.source:
                 cell.source = new_source

@@ -1,0 +1,130 @@
+"""Las recetas de entrenamiento del libro, como datos: una sola fuente para cada modelo.
+
+Una receta dice con qué datos, qué tamaños, cuántos pasos, qué tasa de aprendizaje y qué semilla
+se entrena un modelo del libro. El cuaderno que lo entrena la lee de aquí, y también cualquier
+otro cuaderno, guion o página que lo reutilice o lo describa (por ejemplo, el 7.7 cuenta las
+operaciones del GPT del 5.3 con esta receta). Cambiar una receta en este archivo cambia todas sus
+menciones; la prosa pega sus valores con ``glue`` desde el cuaderno (ver :mod:`genai_utils.report`).
+
+Uso::
+
+    from genai_utils.recipes import get_recipe
+    receta = get_recipe("gpt_libro")
+    receta.model["n_embd"], receta.training["steps"]
+    receta.with_training(steps=100)   # una variante (nueva receta; la original no cambia)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["RECIPES", "Recipe", "get_recipe"]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Receta de un modelo del libro.
+
+    ``model`` reúne los tamaños de la arquitectura (y del tokenizador, si lo hay) y ``training``
+    los del entrenamiento (pasos o épocas, lotes, tasa de aprendizaje…). Ambos son de solo
+    lectura: para una variante, usa :meth:`with_model` o :meth:`with_training`.
+    """
+
+    name: str
+    notebook: str
+    description: str
+    data: str
+    model: Mapping[str, Any] = field(default_factory=dict)
+    training: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "model", MappingProxyType(dict(self.model)))
+        object.__setattr__(self, "training", MappingProxyType(dict(self.training)))
+
+    def with_model(self, **changes: Any) -> Recipe:
+        """Una copia con los tamaños de ``model`` cambiados (las claves deben existir)."""
+        return replace(self, model=_updated(self.model, changes, "model"))
+
+    def with_training(self, **changes: Any) -> Recipe:
+        """Una copia con los valores de ``training`` cambiados (las claves deben existir)."""
+        return replace(self, training=_updated(self.training, changes, "training"))
+
+
+def _updated(base: Mapping[str, Any], changes: dict[str, Any], name: str) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(base))
+    if unknown:
+        raise KeyError(
+            f"La receta no tiene {unknown} en `{name}`; claves disponibles: {sorted(base)}."
+        )
+    return {**base, **changes}
+
+
+def _register(*recipes: Recipe) -> dict[str, Recipe]:
+    return {recipe.name: recipe for recipe in recipes}
+
+
+# Cada capítulo añade sus recetas en su apartado. Los nombres son en español, como los verá el
+# lector en los cuadernos.
+RECIPES: dict[str, Recipe] = _register(
+    # ---------------------------------------------------------------- capítulo 1
+    # ---------------------------------------------------------------- capítulo 2
+    Recipe(
+        name="gan_digitos",
+        notebook="notebooks/02_2_gan_condicional.ipynb",
+        description="GAN condicional de los dígitos (perceptrones, pérdida no saturante)",
+        data="dígitos 8×8 de entrenamiento con sus etiquetas",
+        model={"latent_dim": 32},
+        training={"steps": 1500, "batch_size": 128, "lr": 1e-3, "betas": (0.5, 0.999)},
+        seed=0,
+    ),
+    # ---------------------------------------------------------------- capítulo 3
+    Recipe(
+        name="cvae_digitos",
+        notebook="notebooks/03_2_espacio_latente_vae.ipynb",
+        description="VAE condicional de los dígitos (verosimilitud binomial)",
+        data="dígitos 8×8 de entrenamiento con sus etiquetas",
+        model={"latent_dim": 8, "n_classes": 10},
+        training={"epochs": 60, "batch_size": 256, "lr": 5e-3},
+        seed=0,
+    ),
+    # ---------------------------------------------------------------- capítulo 4
+    Recipe(
+        name="difusion_digitos",
+        notebook="notebooks/04_2_difusion_digitos.ipynb",
+        description="red condicional de ruido para los dígitos, con guía sin clasificador",
+        data="dígitos 8×8 de entrenamiento con sus etiquetas, llevados a [−1, 1]",
+        model={"schedule_steps": 200, "schedule": "cosine", "hidden": 128, "blocks": 2},
+        training={"steps": 1000, "batch_size": 128, "lr": 3e-3, "ema_decay": 0.99,
+                  "p_uncond": 0.1, "sample_steps": 50, "guidance": 2.0},
+        seed=0,
+    ),
+    # ---------------------------------------------------------------- capítulo 5
+    Recipe(
+        name="gpt_libro",
+        notebook="notebooks/05_3_gpt_pequeno.ipynb",
+        description="GPT pequeño con tokens BPE entrenado con la prosa del libro",
+        data="prosa del libro repartida por páginas: entrenamiento, desarrollo y prueba",
+        model={"merges": 1200, "context": 32, "n_layer": 2, "n_head": 4, "n_embd": 48,
+               "dropout": 0.0},
+        training={"steps": 1800, "batch_size": 32, "lr": 2e-2, "warmup": 50},
+        seed=0,
+    ),
+    # ---------------------------------------------------------------- capítulo 6
+    # ---------------------------------------------------------------- capítulo 7
+)
+
+
+def get_recipe(name: str) -> Recipe:
+    """La receta llamada ``name``; si no existe, un error que lista las disponibles."""
+    if not isinstance(name, str):
+        raise TypeError(f"`name` debe ser un texto (str); se recibió {type(name).__name__}.")
+    try:
+        return RECIPES[name]
+    except KeyError:
+        raise KeyError(
+            f"No hay ninguna receta llamada {name!r}; las disponibles son: {sorted(RECIPES)}."
+        ) from None

@@ -24,7 +24,9 @@ def test_mas_confianza_intervalo_mas_ancho() -> None:
     assert b[0] < a[0] < 0.5 < a[1] < b[1]
 
 
-@pytest.mark.parametrize(("k", "n", "conf"), [(5, 4, 0.95), (-1, 4, 0.95), (1, 0, 0.95), (1, 4, 1.5)])
+@pytest.mark.parametrize(
+    ("k", "n", "conf"), [(5, 4, 0.95), (-1, 4, 0.95), (1, 0, 0.95), (1, 4, 1.5)]
+)
 def test_errores_claros(k: int, n: int, conf: float) -> None:
     with pytest.raises((ValueError, TypeError)):
         wilson_interval(k, n, conf)

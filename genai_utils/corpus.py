@@ -7,10 +7,12 @@ sintaxis MyST, el código y las matemáticas con ``strip_markup``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from genai_utils.validation import check_fraction, check_positive_int
@@ -212,6 +214,96 @@ def book_corpus(root: str | Path | None = None) -> str:
     if not corpus:
         raise ValueError(f"No se encontró prosa en {root / 'book'} ni en {root / 'notebooks'}.")
     return corpus
+
+
+@dataclass(frozen=True)
+class TextSplits:
+    """Reparto del corpus por páginas: ``train`` para ajustar, ``dev`` para elegir y ``test`` para
+    informar. ``pages`` dice qué páginas (rutas relativas a la raíz) forman cada parte."""
+
+    train: str
+    dev: str
+    test: str
+    pages: dict[str, tuple[str, ...]]
+
+
+# Líneas de plantilla que se repiten en todas las cabeceras de los cuadernos.
+_BOILERPLATE = re.compile(r"^(Tiempo de ejecución medido|Requisitos previos)\b")
+
+
+def book_pages(root: str | Path | None = None) -> dict[str, str]:
+    """La prosa de cada página del libro y de cada cuaderno, sin repeticiones entre páginas.
+
+    Devuelve ``ruta relativa → prosa``. Se quitan las líneas de plantilla de las cabeceras
+    («Tiempo de ejecución medido…», «Requisitos previos…») y cada párrafo que ya apareció, igual,
+    en una página anterior: así un mismo aviso copiado en varios cuadernos no acaba a la vez en el
+    texto de entrenamiento y en el de prueba.
+    """
+    root = find_book_root() if root is None else Path(root)
+    if not (root / "book").is_dir():
+        raise FileNotFoundError(f"La carpeta del libro {root} no contiene la subcarpeta `book/`.")
+    raw = {p: strip_markup(p.read_text(encoding="utf-8")) for p in _sources(root / "book", "*.md")}
+    raw |= {p: notebook_markdown(p) for p in _sources(root / "notebooks", "*.ipynb")}
+    seen: set[str] = set()
+    pages = {}
+    for path, text in raw.items():
+        kept = []
+        for paragraph in text.split("\n"):
+            key = paragraph.strip()
+            if not key or _BOILERPLATE.match(key) or key in seen:
+                continue
+            seen.add(key)
+            kept.append(paragraph)
+        if kept:
+            pages[path.relative_to(root).as_posix()] = "\n".join(kept)
+    if not pages:
+        raise ValueError(f"No se encontró prosa en {root / 'book'} ni en {root / 'notebooks'}.")
+    return pages
+
+
+def book_splits(
+    root: str | Path | None = None,
+    *,
+    dev_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+    seed: int = 0,
+) -> TextSplits:
+    """Reparte las páginas del libro (:func:`book_pages`) en entrenamiento, desarrollo y prueba.
+
+    Las páginas se ordenan por un resumen SHA-256 de ``seed`` y su ruta (un sorteo reproducible
+    que no cambia al añadir páginas nuevas) y se asignan enteras: primero a prueba hasta reunir
+    ``test_fraction`` de los caracteres, luego a desarrollo hasta ``dev_fraction``, y el resto a
+    entrenamiento. Ninguna página queda partida entre dos repartos, así que el texto de prueba
+    trata de temas que el modelo vio en otras páginas, pero no sus frases.
+    """
+    check_fraction(dev_fraction, "dev_fraction")
+    check_fraction(test_fraction, "test_fraction")
+    if dev_fraction + test_fraction >= 1:
+        raise ValueError(
+            "`dev_fraction` + `test_fraction` debe ser menor que 1; se recibió "
+            f"{dev_fraction} + {test_fraction}."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"`seed` debe ser un entero ≥ 0; se recibió {seed!r}.")
+    pages = book_pages(root)
+    if len(pages) < 3:
+        raise ValueError(f"Hacen falta al menos tres páginas para repartir; hay {len(pages)}.")
+    order = sorted(pages, key=lambda p: hashlib.sha256(f"{seed}:{p}".encode()).hexdigest())
+    total = sum(len(t) for t in pages.values())
+    parts: dict[str, list[str]] = {"test": [], "dev": [], "train": []}
+    filled = {"test": 0, "dev": 0}
+    goals = {"test": test_fraction * total, "dev": dev_fraction * total}
+    for path in order:
+        part = next((p for p in ("test", "dev") if filled[p] < goals[p]), "train")
+        parts[part].append(path)
+        filled[part] = filled.get(part, 0) + len(pages[path])
+    if not parts["train"]:
+        raise ValueError(
+            "No quedan páginas para entrenar: reduce `dev_fraction` o `test_fraction`."
+        )
+    texts = {k: "\n".join(pages[p] for p in sorted(v)) for k, v in parts.items()}
+    return TextSplits(texts["train"], texts["dev"], texts["test"],
+                      {k: tuple(sorted(v)) for k, v in parts.items()})
 
 
 def _sources(folder: Path, pattern: str) -> list[Path]:

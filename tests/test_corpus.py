@@ -9,6 +9,8 @@ import pytest
 
 from genai_utils.corpus import (
     book_corpus,
+    book_pages,
+    book_splits,
     find_book_root,
     load_text,
     notebook_markdown,
@@ -211,3 +213,55 @@ def test_split_text() -> None:
         split_text("ab", 0.1)
     with pytest.raises(TypeError, match="`text`"):
         split_text(["a"])  # type: ignore[arg-type]
+
+
+_PALABRAS = [f"{a}{b}" for a in ("ma", "pe", "si", "lo", "tu") for b in ("ra", "ne", "co", "vi")]
+
+
+def _many_pages(root: Path, n: int = 20) -> None:
+    (root / "_toc.yml").write_text("format: jb-book\n", encoding="utf-8")
+    (root / "book").mkdir()
+    for i in range(n):
+        (root / "book" / f"p{i:02d}.md").write_text(
+            f"Página {i} con texto propio número {_PALABRAS[i]}.\n\n"
+            f"**Tiempo de ejecución medido:** {i} s.\n\n"
+            "Un aviso que se repite en todas las páginas.", encoding="utf-8")
+
+
+def test_book_pages_quita_plantillas_y_repeticiones(tmp_path: Path) -> None:
+    _many_pages(tmp_path, 3)
+    pages = book_pages(tmp_path)
+    assert list(pages) == ["book/p00.md", "book/p01.md", "book/p02.md"]
+    aviso = "Un aviso que se repite en todas las páginas."
+    assert pages["book/p00.md"] == f"Página 0 con texto propio número {_PALABRAS[0]}.\n{aviso}"
+    # Las demás conservan su frase propia y pierden el aviso repetido.
+    assert pages["book/p01.md"] == f"Página 1 con texto propio número {_PALABRAS[1]}."
+    assert not any("Tiempo de ejecución" in t for t in pages.values())
+
+
+def test_book_splits_reparte_paginas_enteras(tmp_path: Path) -> None:
+    _many_pages(tmp_path, 20)
+    splits = book_splits(tmp_path, dev_fraction=0.2, test_fraction=0.2)
+    partes = [set(splits.pages[k]) for k in ("train", "dev", "test")]
+    assert set().union(*partes) == set(book_pages(tmp_path))
+    assert sum(len(p) for p in partes) == 20  # ninguna página en dos repartos
+    total = sum(len(t) for t in book_pages(tmp_path).values())
+    assert 0.2 * total <= len(splits.test) < 0.35 * total
+    assert 0.2 * total <= len(splits.dev) < 0.35 * total
+    for pagina in splits.pages["test"]:
+        frase = f"número {_PALABRAS[int(pagina[6:8])]}."
+        assert frase in splits.test and frase not in splits.train
+    # Reproducible, y otra semilla sortea otras páginas.
+    assert book_splits(tmp_path, dev_fraction=0.2, test_fraction=0.2) == splits
+    otra = book_splits(tmp_path, dev_fraction=0.2, test_fraction=0.2, seed=1)
+    assert otra.pages["test"] != splits.pages["test"]
+
+
+def test_book_splits_errores(tmp_path: Path) -> None:
+    _many_pages(tmp_path, 2)
+    with pytest.raises(ValueError, match="tres páginas"):
+        book_splits(tmp_path)
+    with pytest.raises(ValueError, match="menor que 1"):
+        book_splits(tmp_path, dev_fraction=0.6, test_fraction=0.5)
+    with pytest.raises(ValueError, match="seed"):
+        book_splits(tmp_path, seed=-1)

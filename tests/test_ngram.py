@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
 import torch
@@ -129,3 +130,59 @@ def test_entradas_invalidas() -> None:
         model.sample(5, temperature=0)
     with pytest.raises((ValueError, TypeError), match="n_chars"):
         model.sample(-1)
+
+
+# ---------------------------------------------------------------- Kneser–Ney
+def test_kneser_ney_caso_calculado_a_mano() -> None:
+    # «abab», orden 2, D = 0,5. Recuentos: N(ab) = 2, N(ba) = 1; continuaciones: a y b una vez.
+    # p_inf(a) = p_inf(b) = (1 − 0,5)/2 + 0,5·2/2·1/2 = 0,5.
+    # p(b | a) = (2 − 0,5)/2 + 0,5·1/2·0,5 = 0,875;  p(a | b) = 0,5/1 + 0,5·1/1·0,5 = 0,75.
+    # Primer carácter, con los recuentos de unigramas: p(a) = (2 − 0,5)/4 + 0,5·2/4·1/2 = 0,5.
+    modelo = CharNGram(order=2, smoothing="kneser_ney", discount=0.5).fit("abab")
+    assert modelo.next_char_probs("a") == pytest.approx({"a": 0.125, "b": 0.875})
+    assert modelo.next_char_probs("b") == pytest.approx({"a": 0.75, "b": 0.25})
+    assert modelo.next_char_probs("") == pytest.approx({"a": 0.5, "b": 0.5})
+    assert modelo.log_prob("ab") == pytest.approx(math.log(0.5) + math.log(0.875))
+
+
+def test_kneser_ney_usa_continuaciones_en_el_orden_menor() -> None:
+    # «c» es frecuente, pero siempre tras «x»; «a» es menos frecuente, pero sigue a cinco letras.
+    texto = "xc" * 10 + "ba da fa ga ha q"
+    modelo = CharNGram(order=2, smoothing="kneser_ney", discount=0.5).fit(texto)
+    aditivo = CharNGram(order=2, alpha=0.5).fit(texto)
+    # Tras «q» (nunca visto como contexto) manda el orden menor: continuaciones frente a recuentos.
+    assert modelo.next_char_probs("q")["c"] < modelo.next_char_probs("q")["a"]
+    assert aditivo.next_char_probs("q")["c"] > aditivo.next_char_probs("q")["a"]
+
+
+@pytest.mark.parametrize("orden", [1, 3, 6])
+def test_kneser_ney_distribuciones_normalizadas(orden: int) -> None:
+    texto = "la casa de la sal, las alas de la masa. " * 4
+    modelo = CharNGram(order=orden, smoothing="kneser_ney").fit(texto)
+    for contexto in ["", "la ", "zzz", "as de l", "q"]:
+        probs = modelo.next_char_distribution(contexto)
+        assert float(probs.sum()) == pytest.approx(1.0)
+        assert float(probs.min()) > 0
+    assert modelo.log_prob("la sal") == pytest.approx(
+        sum(math.log(modelo.next_char_probs("la sal"[:t])["la sal"[t]]) for t in range(6))
+    )
+
+
+def test_recuentos_por_sufijos_igual_que_contar_directamente() -> None:
+    from genai_utils.ngram import _gram_counts
+
+    texto = "abracadabra, cabra"
+    for orden in (1, 3, 5, 30):
+        niveles = _gram_counts(texto, orden)
+        assert len(niveles) == orden
+        for m, recuentos in enumerate(niveles):
+            directo = Counter(texto[t - m : t + 1] for t in range(m, len(texto)))
+            assert recuentos == directo
+
+
+@pytest.mark.parametrize("malo", [0, 1, 1.5, -0.2, True, "0.5"])
+def test_kneser_ney_descuento_invalido(malo: object) -> None:
+    with pytest.raises(ValueError, match="discount"):
+        CharNGram(order=3, smoothing="kneser_ney", discount=malo)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="smoothing"):
+        CharNGram(order=3, smoothing="witten_bell")

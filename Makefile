@@ -37,7 +37,10 @@ recursos:
 modelos: entorno
 	$(BIN)/python scripts/preparar_modelos.py
 
+# Antes de construir, se borra de la caché la ejecución de cada cuaderno cuyas fuentes cambiaron
+# (módulos de genai_utils que importa, prosa que lee): la caché nunca muestra resultados viejos.
 construir: entorno recursos modelos
+	$(BIN)/python scripts/invalidar_cache.py
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 test: estilo pruebas cuadernos

@@ -2,20 +2,23 @@
 
 Uso::
 
-    python scripts/benchmark_gpt.py ARCHIVO.txt SEGUNDOS [--tokenizador bpe --fusiones 1200 ...]
+    python scripts/benchmark_gpt.py libro SEGUNDOS [--tokenizador bpe --fusiones 1200 ...]
+    python scripts/benchmark_gpt.py ARCHIVO.txt SEGUNDOS [...]
 
-Toma cualquier texto UTF-8, entrena el GPT de ``genai_utils.gpt`` sobre el primer 90 % durante
-``SEGUNDOS`` segundos de reloj (contando también el entrenamiento del tokenizador) y evalúa la
-entropía cruzada sobre el último 10 % en ventanas sin solapamiento del contexto del modelo. Con un
-tokenizador de subpalabras, los bits por carácter son la log-pérdida total dividida por el número
-de caracteres que cubren los tokens puntuados. La última línea resume: parámetros, caracteres por
-segundo de entrenamiento y bits por carácter en validación. Es un banco de pruebas, no una prueba
-unitaria: los tiempos dependen de la máquina.
+Con ``libro`` usa el reparto por páginas del cuaderno 5.3 (:func:`genai_utils.corpus.book_splits`):
+entrena con las páginas de entrenamiento y mide con las de **desarrollo**, nunca con las de
+prueba, que el cuaderno reserva para su cifra final; así se puede elegir una receta sin tocar el
+texto con el que se informa. Con un archivo de texto UTF-8 entrena con su primer 90 % y mide con
+el último 10 %. Entrena durante ``SEGUNDOS`` segundos de reloj (contando también el entrenamiento
+del tokenizador) y evalúa la entropía cruzada en ventanas sin solapamiento del contexto del
+modelo. Con un tokenizador de subpalabras, los bits por carácter son la log-pérdida total dividida
+por el número de caracteres que cubren los tokens puntuados. La última línea resume: parámetros,
+caracteres por segundo de entrenamiento y bits por carácter en la parte de evaluación. Es un banco
+de pruebas, no una prueba unitaria: los tiempos dependen de la máquina.
 
-La receta por defecto es la del cuaderno 5.3: tokenizador BPE de 1200 fusiones entrenado con el
-primer 90 %, 2 capas, 4 cabezas, 48 dimensiones, contexto de 32 tokens, lotes de 32 ventanas,
-tasa 2e-2 con calentamiento y coseno, sin *dropout*. Con ``--tokenizador caracteres`` se entrena
-un GPT de caracteres (la receta publicada de nanoGPT para CPU es
+Los valores por defecto son la receta ``gpt_libro`` de :mod:`genai_utils.recipes`, la del
+cuaderno 5.3. Con ``--tokenizador caracteres`` se entrena un GPT de caracteres (la receta publicada
+de nanoGPT para CPU es
 ``--tokenizador caracteres --capas 4 --cabezas 4 --dim 128 --contexto 64 --lote 12 --lr 1e-3``).
 """
 
@@ -32,9 +35,10 @@ import torch
 from torch import Tensor
 
 from genai_utils.bpe import BPETokenizer
-from genai_utils.corpus import load_text, split_text
+from genai_utils.corpus import book_splits, load_text, split_text
 from genai_utils.gpt import GPT, GPTConfig
 from genai_utils.lm import CharVocab, bits_per_char, evaluate_lm, train_lm
+from genai_utils.recipes import get_recipe
 from genai_utils.training import count_parameters, get_device, set_seed
 
 
@@ -51,20 +55,22 @@ class Data:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Argumentos de la línea de órdenes."""
+    """Argumentos de la línea de órdenes; los valores por defecto son la receta ``gpt_libro``."""
+    recipe = get_recipe("gpt_libro")
+    model, training = recipe.model, recipe.training
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("archivo", type=Path, help="texto UTF-8 con el que entrenar y validar")
+    parser.add_argument("archivo", help="«libro» (reparto por páginas) o un texto UTF-8")
     parser.add_argument("segundos", type=float, help="presupuesto total (reloj)")
     parser.add_argument("--tokenizador", choices=["bpe", "caracteres"], default="bpe")
-    parser.add_argument("--fusiones", type=int, default=1200, help="fusiones del BPE")
-    parser.add_argument("--capas", type=int, default=2)
-    parser.add_argument("--cabezas", type=int, default=4)
-    parser.add_argument("--dim", type=int, default=48)
-    parser.add_argument("--contexto", type=int, default=32)
-    parser.add_argument("--lote", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=2e-2)
-    parser.add_argument("--dropout", type=float, default=0.0)
-    parser.add_argument("--semilla", type=int, default=0)
+    parser.add_argument("--fusiones", type=int, default=model["merges"], help="fusiones del BPE")
+    parser.add_argument("--capas", type=int, default=model["n_layer"])
+    parser.add_argument("--cabezas", type=int, default=model["n_head"])
+    parser.add_argument("--dim", type=int, default=model["n_embd"])
+    parser.add_argument("--contexto", type=int, default=model["context"])
+    parser.add_argument("--lote", type=int, default=training["batch_size"])
+    parser.add_argument("--lr", type=float, default=training["lr"])
+    parser.add_argument("--dropout", type=float, default=model["dropout"])
+    parser.add_argument("--semilla", type=int, default=recipe.seed)
     parser.add_argument("--hilos", type=int, default=None,
                         help="hilos de CPU (por defecto, los que elija PyTorch)")
     args = parser.parse_args(argv)
@@ -75,9 +81,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def prepare_data(text: str, tokenizer: str, merges: int) -> Data:
-    """Reparte 90/10, tokeniza y cuenta los caracteres de cada token de validación."""
-    train_text, val_text = split_text(text, val_fraction=0.1)
+def load_texts(source: str) -> tuple[str, str]:
+    """(entrenamiento, evaluación): el reparto por páginas del libro o el 90/10 de un archivo."""
+    if source == "libro":
+        splits = book_splits()
+        return splits.train, splits.dev
+    return split_text(load_text(Path(source), min_chars=1000), val_fraction=0.1)
+
+
+def prepare_data(train_text: str, val_text: str, tokenizer: str, merges: int) -> Data:
+    """Tokeniza y cuenta los caracteres de cada token de evaluación."""
     if tokenizer == "caracteres":
         vocab = CharVocab(train_text)
         val_ids = vocab.encode(val_text, unknown="skip")  # lo desconocido no se puntúa
@@ -103,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     set_seed(args.semilla)
     if args.hilos is not None:
         torch.set_num_threads(args.hilos)
-    text = load_text(args.archivo, min_chars=1000)
-    data = prepare_data(text, args.tokenizador, args.fusiones)
+    data = prepare_data(*load_texts(args.archivo), args.tokenizador, args.fusiones)
     config = GPTConfig(vocab_size=data.vocab_size, context=args.contexto, n_layer=args.capas,
                        n_head=args.cabezas, n_embd=args.dim, dropout=args.dropout)
     model = GPT(config)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from genai_utils.corpus import split_text
+from genai_utils.recipes import get_recipe
 
 RAIZ = Path(__file__).resolve().parents[1]
 
@@ -46,13 +47,23 @@ def test_resumen_final(
     assert float(m.group(3)) < 4.0
 
 
+def test_libro_entrena_con_entrenamiento_y_mide_con_desarrollo() -> None:
+    bench = _load_script()
+    entrenamiento, evaluacion = bench.load_texts("libro")
+    from genai_utils.corpus import book_splits
+
+    partes = book_splits()
+    assert (entrenamiento, evaluacion) == (partes.train, partes.dev)  # nunca la prueba
+    assert bench.parse_args(["libro", "1"]).dim == get_recipe("gpt_libro").model["n_embd"]
+
+
 def test_los_caracteres_puntuados_cuadran_con_el_texto() -> None:
     bench = _load_script()
-    datos = bench.prepare_data(TEXTO, "bpe", 40)
-    _, validacion = split_text(TEXTO, val_fraction=0.1)
+    entrenamiento, validacion = split_text(TEXTO, val_fraction=0.1)
+    datos = bench.prepare_data(entrenamiento, validacion, "bpe", 40)
     assert int(datos.val_chars.sum()) == len(validacion)
     contexto = 8
     assert 0 < bench.scored_chars(datos, contexto) <= len(validacion)
-    caracteres = bench.prepare_data(TEXTO, "caracteres", 0)
+    caracteres = bench.prepare_data(entrenamiento, validacion, "caracteres", 0)
     ventanas = (len(caracteres.val_ids) - 1) // contexto
     assert bench.scored_chars(caracteres, contexto) == ventanas * contexto

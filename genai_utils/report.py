@@ -25,6 +25,7 @@ __all__ = [
     "fmt_int",
     "fmt_num",
     "fmt_pct",
+    "fmt_sci",
     "fmt_seconds",
     "glue_int",
     "glue_num",
@@ -89,6 +90,20 @@ def fmt_pct(fraction: float, decimals: int = 0) -> str:
     El espacio antes de «%» no se parte al final de línea.
     """
     return fmt_num(100 * _check_real(fraction, "fraction"), decimals) + _NBSP + "%"
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def fmt_sci(value: float, decimals: int = 0) -> str:
+    """Notación científica a la española: ``fmt_sci(0.02) == '2·10⁻²'``, ``fmt_sci(1.5e9, 1) ==
+    '1,5·10⁹'``."""
+    number = _check_real(value, "value")
+    decimals = _check_decimals(decimals)
+    if number == 0:
+        return fmt_num(0, decimals)
+    mantissa, _, exponent = f"{number:.{decimals}e}".partition("e")
+    return fmt_num(float(mantissa), decimals) + "·10" + str(int(exponent)).translate(_SUPERSCRIPTS)
 
 
 def fmt_seconds(seconds: float, decimals: int = 0) -> str:

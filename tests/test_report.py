@@ -52,7 +52,9 @@ def test_glue_guarda_el_texto_formateado(capsys: pytest.CaptureFixture[str]) -> 
     publicados = []
     shell = InteractiveShell.instance()
     original = shell.display_pub.publish
-    shell.display_pub.publish = lambda data, metadata=None, **kw: publicados.append((data, metadata))
+    shell.display_pub.publish = lambda data, metadata=None, **_: publicados.append(
+        (data, metadata)
+    )
     try:
         assert glue_num("bits", 1.7409) == "1,74"
         assert glue_seconds("tiempo", 95.2) == "95\u00a0s"

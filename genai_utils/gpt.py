@@ -26,13 +26,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from genai_utils.sampling import (
-    apply_temperature,
-    check_top_p,
-    sample_categorical,
-    top_k_filter,
-    top_p_filter,
-)
+from genai_utils.sampling import check_top_p, next_token_probs, sample_categorical
 from genai_utils.validation import (
     check_non_negative_int,
     check_positive_float,
@@ -197,10 +191,10 @@ class GPT(nn.Module):
     ) -> Tensor:
         """Añade ``max_new_tokens`` tokens a ``idx`` (B, T), uno tras otro, y devuelve (B, T + n).
 
-        En cada paso se toman los logits de la última posición, se dividen por ``temperature``, se
-        quedan solo los ``top_k`` más probables y/o el menor conjunto cuya probabilidad acumulada
-        llega a ``top_p`` (muestreo de núcleo), y se sortea el token siguiente. Con ``seed`` el
-        resultado es reproducible.
+        En cada paso se toman los logits de la última posición, se dividen por ``temperature`` y
+        después se quedan solo los ``top_k`` más probables y/o el menor conjunto cuya probabilidad
+        acumulada llega a ``top_p`` (muestreo de núcleo), y se sortea el token siguiente (ver
+        :func:`genai_utils.sampling.next_token_probs`). Con ``seed`` el resultado es reproducible.
         """
         self._check_tokens(idx, "idx", check_context=False)  # la ventana se recorta en cada paso
         check_non_negative_int(max_new_tokens, "max_new_tokens")
@@ -219,11 +213,7 @@ class GPT(nn.Module):
         for _ in range(max_new_tokens):
             logits, _ = self(idx[:, -self.config.context :])
             logits = logits[:, -1, :]
-            if top_k is not None:
-                logits = top_k_filter(logits, top_k)
-            if top_p is not None:
-                logits = top_p_filter(logits, top_p)
-            probs = apply_temperature(logits, temperature)
+            probs = next_token_probs(logits, temperature, top_k=top_k, top_p=top_p)
             next_token = sample_categorical(probs, generator=generator)
             idx = torch.cat([idx, next_token.reshape(-1, 1)], dim=1)
         self.train(was_training)

@@ -5,6 +5,11 @@ una puntuación (*logit*) por cada símbolo posible. Este módulo convierte esas
 probabilidades con una temperatura, recorta opcionalmente la cola de símbolos improbables
 (*top-k*, *top-p*) y sortea el símbolo siguiente. Todas las funciones trabajan
 sobre la última dimensión, así que aceptan un vector o un lote de vectores.
+
+El orden, en :func:`next_token_probs`, es el de Hugging Face y nanoGPT: primero se divide por la
+temperatura y después se recorta la cola. El orden importa para *top-p*: el núcleo se calcula
+sobre la distribución ya calentada o enfriada (para *top-k* da igual, porque la temperatura no
+cambia el orden de los símbolos).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from genai_utils.validation import check_positive_float, check_positive_int, che
 __all__ = [
     "apply_temperature",
     "check_top_p",
+    "next_token_probs",
     "sample_categorical",
     "top_k_filter",
     "top_p_filter",
@@ -118,3 +124,25 @@ def top_p_filter(logits: Tensor, p: float) -> Tensor:
     drop_sorted = mass_before >= p
     drop = drop_sorted.scatter(-1, order, drop_sorted)
     return logits.masked_fill(drop, float("-inf"))
+
+
+def next_token_probs(
+    logits: Tensor,
+    temperature: float = 1.0,
+    *,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> Tensor:
+    """Probabilidades del símbolo siguiente: ``logits / temperature``, luego *top-k* y *top-p*.
+
+    Es la receta de muestreo de los modelos del libro; ``top_k=None`` y ``top_p=None`` (o 1) no
+    recortan nada. Devuelve un tensor de la forma de ``logits`` cuyas filas suman 1.
+    """
+    check_tensor(logits, "logits", floating=True)
+    check_positive_float(temperature, "temperature")
+    logits = logits / float(temperature)
+    if top_k is not None:
+        logits = top_k_filter(logits, top_k)
+    if top_p is not None:
+        logits = top_p_filter(logits, top_p)
+    return apply_temperature(logits, 1.0)

@@ -108,3 +108,16 @@ def test_top_p_invalido(p: object) -> None:
 def test_top_k_invalido() -> None:
     with pytest.raises((ValueError, TypeError), match="`k`"):
         top_k_filter(torch.zeros(3), 0)
+
+
+def test_next_token_probs_temperatura_antes_del_nucleo() -> None:
+    from genai_utils.sampling import next_token_probs
+
+    logits = torch.tensor([2.0, 1.0, 0.0, -1.0])
+    # A T = 1 el núcleo de 0,8 tiene dos símbolos (0,64 + 0,24 ≥ 0,8); con T = 3 la distribución
+    # se aplana y hacen falta tres: la temperatura se aplica antes de recortar.
+    assert int((next_token_probs(logits, 1.0, top_p=0.8) > 0).sum()) == 2
+    assert int((next_token_probs(logits, 3.0, top_p=0.8) > 0).sum()) == 3
+    probs = next_token_probs(logits, 0.5, top_k=2)
+    assert float(probs.sum()) == pytest.approx(1.0) and int((probs > 0).sum()) == 2
+    assert torch.allclose(next_token_probs(logits, 2.0), torch.softmax(logits / 2, -1))

@@ -83,6 +83,24 @@ RECIPES: dict[str, Recipe] = _register(
     ),
     # ---------------------------------------------------------------- capítulo 3
     Recipe(
+        name="vae_digitos",
+        notebook="notebooks/03_1_autocodificador_vae.ipynb",
+        description="VAE no condicional de los dígitos (verosimilitud binomial, prior N(0, I))",
+        data="dígitos 8×8 de entrenamiento (sin etiquetas)",
+        model={"latent_dim": 16, "hidden": 128},
+        training={"epochs": 120, "batch_size": 128, "lr": 3e-3},
+        seed=0,
+    ),
+    Recipe(
+        name="autocodificador_digitos",
+        notebook="notebooks/03_1_autocodificador_vae.ipynb",
+        description="autocodificador determinista de los dígitos (misma arquitectura que el VAE)",
+        data="dígitos 8×8 de entrenamiento (sin etiquetas)",
+        model={"latent_dim": 16, "hidden": 128},
+        training={"epochs": 120, "batch_size": 128, "lr": 3e-3},
+        seed=0,
+    ),
+    Recipe(
         name="cvae_digitos",
         notebook="notebooks/03_2_espacio_latente_vae.ipynb",
         description="VAE condicional de los dígitos (verosimilitud binomial)",
@@ -103,6 +121,15 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     # ---------------------------------------------------------------- capítulo 5
+    Recipe(
+        name="gpt_atencion",
+        notebook="notebooks/05_1_atencion.ipynb",
+        description="GPT de caracteres diminuto para mirar sus mapas de atención",
+        data="caracteres de las páginas de entrenamiento del libro",
+        model={"context": 32, "n_layer": 2, "n_head": 4, "n_embd": 48, "dropout": 0.0},
+        training={"steps": 300, "batch_size": 64, "lr": 1e-2},
+        seed=0,
+    ),
     Recipe(
         name="gpt_libro",
         notebook="notebooks/05_3_gpt_pequeno.ipynb",

@@ -202,18 +202,12 @@ def find_book_root(start: str | Path | None = None) -> Path:
 def book_corpus(root: str | Path | None = None) -> str:
     """Prosa de todas las páginas ``book/**/*.md`` y de los cuadernos ``notebooks/**/*.ipynb``.
 
-    Los archivos se leen en orden alfabético; se omiten los que empiezan por ``_`` o ``.`` (o
-    están en carpetas así) y las copias de ``.ipynb_checkpoints``.
+    Es la unión de :func:`book_pages`, en orden alfabético de las rutas (primero el libro, luego
+    los cuadernos): sin las líneas de plantilla de las cabeceras ni los párrafos repetidos. Se
+    omiten los archivos que empiezan por ``_`` o ``.`` (o están en carpetas así) y las copias de
+    ``.ipynb_checkpoints``.
     """
-    root = find_book_root() if root is None else Path(root)
-    if not (root / "book").is_dir():
-        raise FileNotFoundError(f"La carpeta del libro {root} no contiene la subcarpeta `book/`.")
-    texts = [strip_markup(p.read_text(encoding="utf-8")) for p in _sources(root / "book", "*.md")]
-    texts += [notebook_markdown(p) for p in _sources(root / "notebooks", "*.ipynb")]
-    corpus = "\n".join(t for t in texts if t)
-    if not corpus:
-        raise ValueError(f"No se encontró prosa en {root / 'book'} ni en {root / 'notebooks'}.")
-    return corpus
+    return "\n".join(book_pages(root).values())
 
 
 @dataclass(frozen=True)
@@ -229,15 +223,18 @@ class TextSplits:
 
 # Líneas de plantilla que se repiten en todas las cabeceras de los cuadernos.
 _BOILERPLATE = re.compile(r"^(Tiempo de ejecución medido|Requisitos previos)\b")
+# Páginas que escribe un guion con medidas (no son prosa): no entran en el corpus.
+GENERATED_PAGES = frozenset({"book/tiempos_cuadernos.md"})
 
 
 def book_pages(root: str | Path | None = None) -> dict[str, str]:
     """La prosa de cada página del libro y de cada cuaderno, sin repeticiones entre páginas.
 
-    Devuelve ``ruta relativa → prosa``. Se quitan las líneas de plantilla de las cabeceras
-    («Tiempo de ejecución medido…», «Requisitos previos…») y cada párrafo que ya apareció, igual,
-    en una página anterior: así un mismo aviso copiado en varios cuadernos no acaba a la vez en el
-    texto de entrenamiento y en el de prueba.
+    Devuelve ``ruta relativa → prosa``. Se omiten las páginas generadas por un guion
+    (``GENERATED_PAGES``, como la tabla de tiempos) y se quitan las líneas de plantilla de las
+    cabeceras («Tiempo de ejecución medido…», «Requisitos previos…») y cada párrafo que ya
+    apareció, igual, en una página anterior: así un mismo aviso copiado en varios cuadernos no
+    acaba a la vez en el texto de entrenamiento y en el de prueba.
     """
     root = find_book_root() if root is None else Path(root)
     if not (root / "book").is_dir():
@@ -247,6 +244,8 @@ def book_pages(root: str | Path | None = None) -> dict[str, str]:
     seen: set[str] = set()
     pages = {}
     for path, text in raw.items():
+        if path.relative_to(root).as_posix() in GENERATED_PAGES:
+            continue
         kept = []
         for paragraph in text.split("\n"):
             key = paragraph.strip()

@@ -8,7 +8,8 @@ construir, calcula para cada cuaderno una huella de lo que de verdad determina s
 * los módulos de ``genai_utils`` que importa, con los que estos importan a su vez;
 * los archivos de datos del paquete (todo lo que no es ``.py`` dentro de ``genai_utils/``);
 * si alguno de esos módulos lee el libro (``genai_utils/corpus.py``), la prosa de todas las
-  páginas ``book/**/*.md`` y de todos los cuadernos.
+  páginas ``book/**/*.md`` y de todos los cuadernos (salvo lo que el corpus no lee: la tabla de
+  tiempos y la línea del tiempo medido de cada cabecera, que reescribe ``make tiempos``).
 
 Guarda las huellas en ``_build/.jupyter_cache/huellas.json``. Cuando la de un cuaderno cambia (o
 no había ninguna), borra sus entradas de la caché y actualiza la fecha del cuaderno para que
@@ -29,9 +30,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from genai_utils.corpus import GENERATED_PAGES
+
 RAIZ = Path(__file__).resolve().parents[1]
 PAQUETE = "genai_utils"
 LECTOR_DEL_LIBRO = "genai_utils/corpus.py"
+MARCA_TIEMPO = "**Tiempo de ejecución medido:**"
 
 
 def modulo_a_archivo(nombre: str, raiz: Path) -> Path | None:
@@ -99,7 +103,9 @@ def dependencias(cuaderno: Path, raiz: Path = RAIZ) -> list[Path]:
     archivos |= {p for p in paquete.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"}
                  and "__pycache__" not in p.parts}
     if (raiz / LECTOR_DEL_LIBRO) in archivos:
-        archivos |= set((raiz / "book").rglob("*.md")) | set((raiz / "notebooks").glob("*.ipynb"))
+        paginas = {p for p in (raiz / "book").rglob("*.md")
+                   if p.relative_to(raiz).as_posix() not in GENERATED_PAGES}
+        archivos |= paginas | set((raiz / "notebooks").glob("*.ipynb"))
     return sorted(archivos)
 
 
@@ -108,7 +114,10 @@ def _prosa(archivo: Path) -> bytes:
     if archivo.suffix != ".ipynb":
         return archivo.read_bytes()
     celdas = json.loads(archivo.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in celdas if c["cell_type"] == "markdown").encode()
+    prosa = "\n".join("".join(c["source"]) for c in celdas if c["cell_type"] == "markdown")
+    # La línea del tiempo medido la reescribe `make tiempos` y el corpus no la lee.
+    lineas = [linea for linea in prosa.split("\n") if not linea.startswith(MARCA_TIEMPO)]
+    return "\n".join(lineas).encode()
 
 
 def huella(archivos: Iterable[Path], raiz: Path = RAIZ) -> str:

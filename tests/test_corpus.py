@@ -265,3 +265,10 @@ def test_book_splits_errores(tmp_path: Path) -> None:
         book_splits(tmp_path, dev_fraction=0.6, test_fraction=0.5)
     with pytest.raises(ValueError, match="seed"):
         book_splits(tmp_path, seed=-1)
+
+
+def test_la_tabla_de_tiempos_generada_no_es_corpus(tmp_path: Path) -> None:
+    _many_pages(tmp_path, 3)
+    (tmp_path / "book" / "tiempos_cuadernos.md").write_text("| Cuaderno | 12 s |", encoding="utf-8")
+    assert "book/tiempos_cuadernos.md" not in book_pages(tmp_path)
+    assert "12 s" not in book_corpus(tmp_path)

@@ -91,3 +91,21 @@ def test_invalidar_borra_la_ejecucion_guardada(guion, tmp_path: Path) -> None:
     assert len(cache.list_cache_records()) == 1
     assert guion.invalidar(tmp_path, ["notebooks/x.ipynb"]) == 1
     assert cache.list_cache_records() == []
+
+
+def test_la_linea_del_tiempo_medido_no_cambia_la_huella(guion, tmp_path: Path) -> None:
+    (tmp_path / "book").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    shutil.copytree(RAIZ / "genai_utils", tmp_path / "genai_utils",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    lector = tmp_path / "notebooks" / "lee.ipynb"
+    _cuaderno(lector, "from genai_utils.corpus import book_corpus",
+              "Prosa.\n\n**Tiempo de ejecución medido:** 12 s en una CPU")
+    (tmp_path / "book" / "tiempos_cuadernos.md").write_text("| a | 12 s |", encoding="utf-8")
+    antes = guion.huellas(tmp_path)["notebooks/lee.ipynb"]
+    _cuaderno(lector, "from genai_utils.corpus import book_corpus",
+              "Prosa.\n\n**Tiempo de ejecución medido:** 99 s en una CPU")
+    (tmp_path / "book" / "tiempos_cuadernos.md").write_text("| a | 99 s |", encoding="utf-8")
+    assert guion.huellas(tmp_path)["notebooks/lee.ipynb"] == antes
+    _cuaderno(lector, "from genai_utils.corpus import book_corpus", "Otra prosa.")
+    assert guion.huellas(tmp_path)["notebooks/lee.ipynb"] != antes

@@ -2,7 +2,10 @@
 
 Uso: ``python scripts/medir_cuadernos.py [--salida book/tiempos_cuadernos.md] [--limite 120]``.
 Ejecuta los cuadernos en el orden del índice, uno a uno, con nbclient (como lo haría un lector que
-pulsa «Ejecutar todo»), y sale con error si alguno supera el límite. También reescribe, en la
+pulsa «Ejecutar todo»), y sale con error si alguno supera el límite. Con ``--desde-cache`` no
+ejecuta nada: toma los segundos que midió la última construcción del libro (que también ejecuta
+cada cuaderno desde un núcleo nuevo, uno tras otro) de la caché ``_build/.jupyter_cache``, solo
+si la entrada corresponde al código actual del cuaderno. También reescribe, en la
 cabecera de cada cuaderno, el párrafo que empieza por ``**Tiempo de ejecución medido:**`` con el
 tiempo que acaba de medir, para que la cabecera y la tabla digan lo mismo.
 """
@@ -109,14 +112,33 @@ def table(rows: list[tuple[Path, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cached_seconds(path: Path, cache_dir: Path) -> float:
+    """Segundos de la ejecución guardada en la caché para el código actual de ``path``."""
+    from jupyter_cache import get_cache
+
+    try:
+        record = get_cache(cache_dir).match_cache_file(path)
+    except KeyError:
+        raise SystemExit(
+            f"{path.relative_to(RAIZ)} no tiene una ejecución en la caché para su código actual: "
+            "construye el libro (make construir) o mide sin --desde-cache."
+        ) from None
+    return float(record.data["execution_seconds"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--salida", type=Path, default=RAIZ / "book/tiempos_cuadernos.md")
     parser.add_argument("--limite", type=float, default=120.0)
+    parser.add_argument("--desde-cache", action="store_true",
+                        help="usar los tiempos de la última construcción en vez de ejecutar")
     args = parser.parse_args()
     rows = []
     for path in notebooks_in_toc():
-        seconds = run_notebook(path, timeout=int(args.limite * 3))
+        if args.desde_cache:
+            seconds = cached_seconds(path, RAIZ / "_build" / ".jupyter_cache")
+        else:
+            seconds = run_notebook(path, timeout=int(args.limite * 3))
         print(f"{path.relative_to(RAIZ)}: {seconds:.1f} s", flush=True)
         rows.append((path, seconds))
     args.salida.write_text(table(rows), encoding="utf-8")

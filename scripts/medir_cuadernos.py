@@ -117,7 +117,7 @@ def cached_seconds(path: Path, cache_dir: Path) -> float:
     from jupyter_cache import get_cache
 
     try:
-        record = get_cache(cache_dir).match_cache_file(path)
+        record = get_cache(cache_dir).match_cache_notebook(nbformat.read(path, as_version=4))
     except KeyError:
         raise SystemExit(
             f"{path.relative_to(RAIZ)} no tiene una ejecución en la caché para su código actual: "

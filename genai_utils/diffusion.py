@@ -23,6 +23,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits
+from genai_utils.recipes import get_recipe
 from genai_utils.training import History, get_device, limit_threads
 from genai_utils.validation import (
     check_choice,
@@ -614,7 +615,8 @@ def ddim_sample(
 
 
 # --------------------------------------------------------------------------- dígitos
-DIGIT_STEPS = 200  # pasos del calendario de los dígitos
+# Pasos del calendario de los dígitos: sale de la receta ``difusion_digitos`` (un alias).
+DIGIT_STEPS: int = get_recipe("difusion_digitos").model["schedule_steps"]
 
 
 def to_model_space(images: Tensor) -> Tensor:
@@ -631,28 +633,34 @@ def to_image_space(x: Tensor) -> Tensor:
 
 def train_digit_denoiser(
     *,
-    steps: int = 1000,
+    steps: int | None = None,
     seed: int = 0,
     device: torch.device | str | None = None,
     progress: bool = True,
 ) -> tuple[DigitDenoiser, NoiseSchedule, History]:
-    """Entrena la red condicional de los dígitos con la receta del cuaderno 4.2.
+    """Entrena la red condicional de los dígitos con la receta ``difusion_digitos`` (cuaderno 4.2).
 
-    Calendario coseno de ``DIGIT_STEPS`` = 200 pasos, :class:`DigitDenoiser` de 128 unidades y
-    2 bloques, ``steps`` pasos de Adam (tasa 3e-3, lotes de 128, EMA 0,99) y un 10 % de
-    etiquetas nulas para la guía sin clasificador. Devuelve ``(modelo, calendario, historial)``.
+    De la receta (:mod:`genai_utils.recipes`) salen el calendario (coseno de 200 pasos), la red
+    (:class:`DigitDenoiser` de 128 unidades y 2 bloques), los pasos de Adam (``steps`` los
+    cambia), la tasa, el lote, el factor de la EMA y la fracción de etiquetas nulas para la guía
+    sin clasificador. Devuelve ``(modelo, calendario, historial)``.
     """
+    recipe = get_recipe("difusion_digitos")
+    train = recipe.training
+    steps = train["steps"] if steps is None else steps
     check_positive_int(steps, "steps")
     check_non_negative_int(seed, "seed")
-    schedule = make_schedule(DIGIT_STEPS, "cosine")
+    n_steps = recipe.model["schedule_steps"]
+    schedule = make_schedule(n_steps, recipe.model["schedule"])
     split = load_digits()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = DigitDenoiser(DIGIT_STEPS)
+        model = DigitDenoiser(n_steps, width=recipe.model["hidden"], depth=recipe.model["blocks"])
     with limit_threads(1):  # con una red tan pequeña, un hilo es lo más rápido
         history = train_denoiser(
             model, to_model_space(split.x_train), schedule, labels=split.y_train, steps=steps,
-            batch_size=128, lr=3e-3, p_uncond=0.1, ema_decay=0.99, seed=seed, device=device,
+            batch_size=train["batch_size"], lr=train["lr"], p_uncond=train["p_uncond"],
+            ema_decay=train["ema_decay"], seed=seed, device=device,
             desc="Difusión (dígitos)", progress=progress,
         )
     return model, schedule, history
@@ -662,17 +670,21 @@ def digit_sampler(
     model: nn.Module,
     schedule: NoiseSchedule,
     *,
-    n_steps: int = 50,
-    guidance: float = 2.0,
+    n_steps: int | None = None,
+    guidance: float | None = None,
     eta: float = 0.0,
     seed: int = 0,
 ) -> Callable[[Tensor], Tensor]:
     """Convierte una red de dígitos en ``generate(labels) -> imágenes (N, 1, 8, 8)`` en [0, 1].
 
     Muestrea con DDIM de ``n_steps`` pasos (``eta=1`` para el muestreo ancestral de DDPM) y
-    guía ``guidance``; cada llamada usa un generador con la semilla ``seed``, así que la misma
-    lista de etiquetas da siempre las mismas imágenes.
+    guía ``guidance``; si no se dan, salen de la receta ``difusion_digitos`` (50 pasos, guía 2).
+    Cada llamada usa un generador con la semilla ``seed``, así que la misma lista de etiquetas
+    da siempre las mismas imágenes.
     """
+    train = get_recipe("difusion_digitos").training
+    n_steps = train["sample_steps"] if n_steps is None else n_steps
+    guidance = train["guidance"] if guidance is None else guidance
     check_positive_int(n_steps, "n_steps")
     _check_non_negative_number(guidance, "guidance")
     _check_non_negative_number(eta, "eta")
@@ -695,13 +707,13 @@ def train_digit_generator(
     seed: int = 0,
     device: torch.device | str | None = None,
     progress: bool = True,
-    steps: int = 1000,
+    steps: int | None = None,
 ) -> Callable[[Tensor], Tensor]:
     """Entrena el modelo de difusión de los dígitos y devuelve ``generate(labels)``.
 
     Es el protocolo común de los capítulos 2 a 4: ``generate`` recibe etiquetas ``int64`` (N,)
-    y devuelve imágenes (N, 1, 8, 8) en [0, 1], muestreadas con DDIM de 50 pasos y guía 2;
-    con la misma ``seed`` el resultado es idéntico.
+    y devuelve imágenes (N, 1, 8, 8) en [0, 1], muestreadas con DDIM y la guía de la receta
+    ``difusion_digitos`` (50 pasos, guía 2); con la misma ``seed`` el resultado es idéntico.
     """
     model, schedule, _ = train_digit_denoiser(steps=steps, seed=seed, device=device,
                                               progress=progress)

@@ -226,6 +226,35 @@ def energy_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     return max(float(value), 0.0)
 
 
+@torch.no_grad()
+def intra_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Diversidad dentro de cada clase: la distancia euclídea media entre dos imágenes distintas
+    de la misma clase, en píxeles de [0, 1], promediada sobre las clases presentes.
+
+    Sirve para ver si un generador da muestras variadas de cada dígito o casi copias: cuanto más
+    baja, más parecidas son entre sí las imágenes de cada clase. Cada clase presente en
+    ``labels`` necesita al menos dos imágenes.
+    """
+    x = _flat_digits(images, "images").double()
+    check_tensor(labels, "labels", ndim=1, floating=False)
+    if len(labels) != len(x):
+        raise ValueError(
+            f"El argumento `labels` debe tener una etiqueta por imagen ({len(x)}); "
+            f"se recibieron {len(labels)}."
+        )
+    labels = labels.cpu()
+    spreads = []
+    for c in torch.unique(labels).tolist():
+        group = x[labels == c]
+        n = len(group)
+        if n < 2:
+            raise ValueError(
+                f"Cada clase necesita al menos dos imágenes; la clase {c} tiene {n}."
+            )
+        spreads.append(torch.cdist(group, group).sum().item() / (n * (n - 1)))
+    return float(np.mean(spreads))
+
+
 def _check_cloud(x: object, name: str) -> torch.Tensor:
     check_tensor(x, name, ndim=2, floating=True)
     if len(x) < 1 or x.shape[1] < 1:

@@ -101,6 +101,16 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     Recipe(
+        name="beta_vae_plano",
+        notebook="notebooks/03_2_espacio_latente_vae.ipynb",
+        description="VAE de los dígitos con dos dimensiones latentes, para varios β (β-VAE)",
+        data="dígitos 8×8 de entrenamiento (sin etiquetas)",
+        model={"latent_dim": 2, "hidden": 128},
+        training={"epochs": 60, "batch_size": 256, "lr": 5e-3,
+                  "betas": (0.25, 0.5, 1.0, 2.0, 4.0)},
+        seed=0,
+    ),
+    Recipe(
         name="cvae_digitos",
         notebook="notebooks/03_2_espacio_latente_vae.ipynb",
         description="VAE condicional de los dígitos (verosimilitud binomial)",
@@ -110,6 +120,16 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     # ---------------------------------------------------------------- capítulo 4
+    Recipe(
+        name="difusion_rollo",
+        notebook="notebooks/04_1_difusion_2d.ipynb",
+        description="red de ruido de los puntos 2-D del rollo suizo (DDPM, sin condición)",
+        data="4000 puntos del rollo suizo (toy_2d, semilla 0)",
+        model={"schedule_steps": 200, "schedule": "linear", "width": 64, "depth": 3},
+        training={"n_points": 4000, "steps": 2000, "batch_size": 256, "lr": 3e-3,
+                  "ema_decay": 0.995},
+        seed=0,
+    ),
     Recipe(
         name="difusion_digitos",
         notebook="notebooks/04_2_difusion_digitos.ipynb",
@@ -142,6 +162,25 @@ RECIPES: dict[str, Recipe] = _register(
     ),
     # ---------------------------------------------------------------- capítulo 6
     # ---------------------------------------------------------------- capítulo 7
+    Recipe(
+        name="gpt_memorizacion",
+        notebook="notebooks/07_2_memorizacion.ipynb",
+        description="GPT de caracteres de una capa, entrenado de más con un trozo corto del libro",
+        data="los primeros caracteres de las páginas de entrenamiento del libro (book_splits)",
+        model={"context": 32, "n_layer": 1, "n_head": 4, "n_embd": 64, "dropout": 0.0},
+        training={"train_chars": 2000, "steps": 800, "eval_every": 100, "batch_size": 32,
+                  "lr": 5e-3, "weight_decay": 0.0},
+        seed=0,
+    ),
+    Recipe(
+        name="detector_digitos",
+        notebook="notebooks/07_4_detector_imagenes.ipynb",
+        description="detector de dígitos generados (perceptrón 64 → 64 → 64 → 1, entropía cruzada)",
+        data="dígitos 8×8 reales de entrenamiento frente a los de un generador del libro",
+        model={"hidden": 64},
+        training={"epochs": 60, "batch_size": 256, "lr": 3e-3},
+        seed=0,
+    ),
 )
 
 

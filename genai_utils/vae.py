@@ -27,7 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits
+from genai_utils.data import IMAGE_SIZE, load_digits
+from genai_utils.recipes import get_recipe
 from genai_utils.training import fit, get_device, limit_threads
 from genai_utils.validation import (
     check_labels,
@@ -425,10 +426,13 @@ def sample_images(
 
 
 # ------------------------------------------------------------------ protocolo común
-CVAE_LATENT_DIM = 8
-CVAE_EPOCHS = 60
-CVAE_LR = 5e-3
-CVAE_BATCH = 256
+# Los valores salen de la receta ``cvae_digitos`` (genai_utils.recipes); las constantes son alias
+# para los cuadernos que ya las usan.
+_CVAE = get_recipe("cvae_digitos")
+CVAE_LATENT_DIM: int = _CVAE.model["latent_dim"]
+CVAE_EPOCHS: int = _CVAE.training["epochs"]
+CVAE_LR: float = _CVAE.training["lr"]
+CVAE_BATCH: int = _CVAE.training["batch_size"]
 
 
 def train_digit_generator(
@@ -436,27 +440,31 @@ def train_digit_generator(
     seed: int = 0,
     device: torch.device | str | None = None,
     progress: bool = True,
-    epochs: int = CVAE_EPOCHS,
+    epochs: int | None = None,
 ) -> Callable[[torch.Tensor], torch.Tensor]:
     """Entrena el VAE condicional del capítulo y devuelve ``generate(labels) -> imágenes``.
 
-    Es la receta del cuaderno 3.2: ``VAE(latent_dim=8, n_classes=10)`` con el sesgo de salida
-    en la imagen media, Adam con tasa 5e-3, minilotes de 256 y ``epochs`` épocas (60 por
-    defecto, unos 5 s en una CPU) sobre los dígitos de entrenamiento. ``generate`` recibe
+    Sigue la receta ``cvae_digitos`` del cuaderno 3.2 (:mod:`genai_utils.recipes`): un
+    ``VAE(latent_dim, n_classes)`` con el sesgo de salida en la imagen media, Adam con la tasa,
+    los minilotes y las épocas de la receta (``epochs`` las cambia; unos 5 s en una CPU) sobre
+    los dígitos de entrenamiento. ``generate`` recibe
     etiquetas ``int64`` (N,) y devuelve imágenes medias (N, 1, 8, 8) en [0, 1], siempre las mismas
     para la misma semilla de entrenamiento y las mismas etiquetas.
     """
     check_non_negative_int(seed, "seed")
+    recipe = get_recipe("cvae_digitos")
+    epochs = recipe.training["epochs"] if epochs is None else epochs
     check_positive_int(epochs, "epochs")
     device = torch.device(device) if device is not None else get_device()
     split = load_digits()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = VAE(latent_dim=CVAE_LATENT_DIM, n_classes=N_CLASSES)
+        model = VAE(latent_dim=recipe.model["latent_dim"], n_classes=recipe.model["n_classes"])
     init_decoder_bias(model, split.x_train)
     with limit_threads(1):
-        fit(model, vae_loss, (split.x_train, split.y_train), epochs=epochs, batch_size=CVAE_BATCH,
-            lr=CVAE_LR, device=device, seed=seed, desc="VAE condicional", progress=progress)
+        fit(model, vae_loss, (split.x_train, split.y_train), epochs=epochs,
+            batch_size=recipe.training["batch_size"], lr=recipe.training["lr"], device=device,
+            seed=seed, desc="VAE condicional", progress=progress)
     model.eval()
     model.requires_grad_(False)
 

@@ -19,6 +19,7 @@ from genai_utils.metrics import (
     fd_digits,
     fd_digits_baseline,
     frechet_distance,
+    intra_class_spread,
 )
 
 
@@ -104,3 +105,27 @@ def test_fd_digitos_errores(digits) -> None:
         fd_digits_baseline(n=100_000)
     with pytest.raises(ValueError, match="`n`"):
         fd_digits_baseline(n=0)
+
+
+def test_dispersion_dentro_de_cada_clase(digits) -> None:
+    a = torch.zeros(1, 1, 8, 8)
+    b = torch.zeros(1, 1, 8, 8)
+    b[0, 0, 0, :4] = 1.0  # a 2 unidades de `a` (cuatro píxeles de diferencia 1)
+    labels = torch.tensor([3, 3, 5, 5])
+    # Clase 3: la misma imagen dos veces (0); clase 5: a y b (2). Media: 1.
+    images = torch.cat([a, a, a, b])
+    assert intra_class_spread(images, labels) == pytest.approx(1.0)
+    # Copias idénticas de cada clase: dispersión nula; los dígitos reales, no.
+    copias = digits.x_test[:1].repeat(6, 1, 1, 1)
+    assert intra_class_spread(copias, torch.tensor([0, 0, 0, 1, 1, 1])) == 0.0
+    real = intra_class_spread(digits.x_test, digits.y_test)
+    assert 1.0 < real < 4.0
+
+
+def test_dispersion_errores(digits) -> None:
+    with pytest.raises(ValueError, match="al menos dos imágenes"):
+        intra_class_spread(digits.x_test[:3], torch.tensor([0, 0, 1]))
+    with pytest.raises(ValueError, match="una etiqueta por imagen"):
+        intra_class_spread(digits.x_test[:3], torch.tensor([0, 0]))
+    with pytest.raises(TypeError):
+        intra_class_spread(digits.x_test[:2], torch.zeros(2))

@@ -240,3 +240,33 @@ def test_train_digit_generator_reproducible() -> None:
     assert not torch.equal(images, other(labels))
     with pytest.raises(TypeError, match="`labels` debe ser un tensor de enteros"):
         generate(torch.zeros(3))
+
+
+def test_train_digit_generator_lee_la_receta(monkeypatch) -> None:
+    from genai_utils import vae as vae_module
+    from genai_utils.recipes import get_recipe
+
+    receta = get_recipe("cvae_digitos")
+    assert (vae_module.CVAE_LATENT_DIM, vae_module.CVAE_EPOCHS) == (
+        receta.model["latent_dim"], receta.training["epochs"])
+    assert (vae_module.CVAE_LR, vae_module.CVAE_BATCH) == (
+        receta.training["lr"], receta.training["batch_size"])
+    variante = receta.with_model(latent_dim=3).with_training(epochs=1, batch_size=500)
+    monkeypatch.setattr(vae_module, "get_recipe", lambda name: variante)
+    vistos = {}
+    original_vae, original_fit = vae_module.VAE, vae_module.fit
+
+    class VaeEspia(original_vae):
+        def __init__(self, **kwargs):
+            vistos["latent_dim"] = kwargs["latent_dim"]
+            super().__init__(**kwargs)
+
+    def fit_espia(*args, **kwargs):
+        vistos.update(epochs=kwargs["epochs"], batch_size=kwargs["batch_size"], lr=kwargs["lr"])
+        return original_fit(*args, **kwargs)
+
+    monkeypatch.setattr(vae_module, "VAE", VaeEspia)
+    monkeypatch.setattr(vae_module, "fit", fit_espia)
+    generate = vae_module.train_digit_generator(seed=0, device="cpu", progress=False)
+    assert generate(torch.tensor([1, 2])).shape == (2, 1, 8, 8)
+    assert vistos == {"latent_dim": 3, "epochs": 1, "batch_size": 500, "lr": receta.training["lr"]}

@@ -1,10 +1,12 @@
 """Comprueba que cada cifra pegada con ``glue`` en la prosa existe en el cuaderno ejecutado.
 
 Recorre las páginas ``book/**/*.md`` y las celdas de texto de ``notebooks/*.ipynb``, busca los
-roles ``{glue:text}`clave``` / ``{glue}`clave``` (y ``ruta.ipynb::clave`` para pegar desde otro
+roles ``{glue:text}`clave``` / ``{glue}`clave``` (y ``/ruta.ipynb::clave:s`` para pegar desde otro
 cuaderno) y las directivas ``{glue:figure}``, y comprueba que la clave aparece en la versión
-ejecutada del cuaderno. Es la misma comprobación que hace la construcción estricta, pero en
-segundos y sin construir el libro: sirve para revisar un cuaderno recién ejecutado a mano.
+ejecutada del cuaderno. Desde otro documento, el rol ``{glue:text}`` necesita el formato final
+(``:s``): myst-nb separa el formato por el último «:», y sin él tomaría la clave por formato.
+Es la misma comprobación que hace la construcción estricta, pero en segundos y sin construir el
+libro: sirve para revisar un cuaderno recién ejecutado a mano.
 
 Uso::
 
@@ -82,6 +84,8 @@ def comprobar(ejecutados: Path, prefijo: str = "") -> list[str]:
             if not destino.name.startswith(prefijo):
                 continue
             sitio = origen.relative_to(RAIZ)
+            if "::" in cuerpo and ":" not in cuerpo.split("::", 1)[1]:
+                problemas.append(f"{sitio}: {cuerpo!r} necesita el formato final «:s»")
             if destino.suffix != ".ipynb":
                 problemas.append(f"{sitio}: {cuerpo!r} no apunta a un cuaderno")
                 continue

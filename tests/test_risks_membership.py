@@ -10,6 +10,7 @@ from sklearn.metrics import roc_curve as sklearn_roc_curve
 from genai_utils.risks.membership import (
     AttackSummary,
     attack_summary,
+    bootstrap_tpr_at_fpr,
     labels_and_scores,
     loss_scores,
     membership_advantage,
@@ -96,3 +97,19 @@ def test_errores() -> None:
         attack_summary(torch.zeros(0), torch.rand(3))
     with pytest.raises(ValueError, match="`losses`"):
         loss_scores(torch.rand(2, 2))
+
+
+def test_intervalo_bootstrap_de_la_tpr() -> None:
+    miembros = torch.linspace(0.0, 1.0, 50, dtype=torch.float64)
+    otros = torch.linspace(0.5, 1.5, 200, dtype=torch.float64)
+    etiquetas, puntos = labels_and_scores(miembros, otros)
+    puntual = tpr_at_fpr(etiquetas, puntos, 0.01)
+    bajo, alto = bootstrap_tpr_at_fpr(miembros, otros, 0.01, n_boot=200, seed=0)
+    assert 0.0 <= bajo <= puntual <= alto <= 1.0 and alto > bajo
+    assert (bajo, alto) == bootstrap_tpr_at_fpr(miembros, otros, 0.01, n_boot=200, seed=0)
+    perfecto = bootstrap_tpr_at_fpr(torch.zeros(20), torch.ones(30), 0.01, n_boot=50)
+    assert perfecto == (1.0, 1.0)
+    with pytest.raises(ValueError, match="n_boot"):
+        bootstrap_tpr_at_fpr(miembros, otros, n_boot=0)
+    with pytest.raises(ValueError, match="level"):
+        bootstrap_tpr_at_fpr(miembros, otros, level=1.5)

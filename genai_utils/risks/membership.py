@@ -14,6 +14,8 @@ umbral, se mide con la curva ROC:
 * :func:`membership_advantage`: la ventaja de Yeom, ``TPR − FPR`` con el umbral en la pérdida
   media de entrenamiento.
 * :func:`attack_summary`: todo junto a partir de las pérdidas de miembros y no miembros.
+* :func:`bootstrap_tpr_at_fpr`: un intervalo *bootstrap* para la TPR con FPR fija, que con pocos
+  no miembros varía mucho (con 200, una FPR del 1 % son solo dos falsas alarmas).
 """
 
 from __future__ import annotations
@@ -22,11 +24,17 @@ from dataclasses import dataclass
 
 import torch
 
-from genai_utils.validation import check_fraction, check_tensor
+from genai_utils.validation import (
+    check_fraction,
+    check_non_negative_int,
+    check_positive_int,
+    check_tensor,
+)
 
 __all__ = [
     "AttackSummary",
     "attack_summary",
+    "bootstrap_tpr_at_fpr",
     "labels_and_scores",
     "loss_scores",
     "membership_advantage",
@@ -168,3 +176,35 @@ def attack_summary(member_losses: torch.Tensor, nonmember_losses: torch.Tensor) 
         tpr_at_5=tpr_at_fpr(labels, scores, 0.05),
         advantage=membership_advantage(member_losses, nonmember_losses),
     )
+
+
+def bootstrap_tpr_at_fpr(
+    member_losses: torch.Tensor,
+    nonmember_losses: torch.Tensor,
+    fpr: float = 0.01,
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Intervalo *bootstrap* de percentiles (nivel ``level``) para :func:`tpr_at_fpr`.
+
+    Remuestrea con reemplazo, por separado, los miembros y los no miembros ``n_boot`` veces y
+    devuelve los percentiles ``(1 − level)/2`` y ``(1 + level)/2`` de la TPR con FPR ``≤ fpr``.
+    """
+    members = _check_vector(member_losses, "member_losses")
+    others = _check_vector(nonmember_losses, "nonmember_losses")
+    check_fraction(fpr, "fpr")
+    check_fraction(level, "level")
+    check_positive_int(n_boot, "n_boot")
+    check_non_negative_int(seed, "seed")
+    generator = torch.Generator().manual_seed(seed)
+    values = []
+    for _ in range(n_boot):
+        m = members[torch.randint(0, len(members), (len(members),), generator=generator)]
+        o = others[torch.randint(0, len(others), (len(others),), generator=generator)]
+        values.append(tpr_at_fpr(*labels_and_scores(m, o), fpr))
+    boot = torch.tensor(values, dtype=torch.float64)
+    cuts = torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64)
+    low, high = torch.quantile(boot, cuts)
+    return float(low), float(high)

@@ -10,6 +10,8 @@ Todo está pensado para entrenarse en segundos en una CPU:
   bucle completo, con instantáneas de las muestras durante el entrenamiento.
 * :func:`ring_centers`, :func:`sample_ring` y :func:`mode_coverage`: el anillo de 8 gaussianas y
   la medida de cobertura de modos y de calidad de las muestras.
+* :func:`train_ring_gan` y :func:`ring_seed_study`: la GAN del anillo del cuaderno 2.1 (receta
+  ``gan_anillo``), con una o varias semillas.
 * :func:`train_digit_generator`: la GAN condicional de los dígitos del cuaderno 2.2, con la
   interfaz común con la que el capítulo 4 compara todos los modelos de imágenes.
 """
@@ -26,6 +28,7 @@ from torch import nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
+from genai_utils.recipes import Recipe, get_recipe
 from genai_utils.training import get_device, limit_threads
 from genai_utils.validation import (
     check_choice,
@@ -41,9 +44,13 @@ RING_MODES = 8
 RING_RADIUS = 3.0
 RING_STD = 0.2
 GENERATOR_LOSSES = ("non_saturating", "minimax")
-DIGIT_LATENT_DIM = 32
-DIGIT_STEPS = 1500
-DIGIT_LR = 1e-3
+# Alias de la receta «gan_digitos» (genai_utils.recipes), que es la única fuente de estos valores.
+_DIGIT_RECIPE = get_recipe("gan_digitos")
+DIGIT_LATENT_DIM: int = _DIGIT_RECIPE.model["latent_dim"]
+DIGIT_STEPS: int = _DIGIT_RECIPE.training["steps"]
+DIGIT_LR: float = _DIGIT_RECIPE.training["lr"]
+DIGIT_BATCH_SIZE: int = _DIGIT_RECIPE.training["batch_size"]
+DIGIT_BETAS: tuple[float, float] = tuple(_DIGIT_RECIPE.training["betas"])
 
 
 # ---------------------------------------------------------------- el anillo de gaussianas
@@ -460,6 +467,104 @@ def sample(
     return generator(z.to(device), out_labels).cpu()
 
 
+# ---------------------------------------------------------------- la GAN del anillo
+def train_ring_gan(
+    beta1: float,
+    *,
+    seed: int = 0,
+    recipe: Recipe | None = None,
+    snapshot_z: torch.Tensor | None = None,
+    device: torch.device | str | None = None,
+    progress: bool = True,
+) -> tuple[Generator, Discriminator, GanHistory]:
+    """Entrena la GAN del anillo (cuaderno 2.1) con la receta ``gan_anillo`` y el impulso ``beta1``.
+
+    Las redes se inicializan con ``torch.manual_seed(seed)`` (sin tocar el estado aleatorio
+    global) y los minilotes y el ruido salen de la misma ``seed``. Con ``snapshot_z`` se guardan
+    instantáneas cada ``snapshot_every`` pasos de la receta. Un solo hilo de CPU, el más rápido
+    con redes tan pequeñas. Devuelve generador, discriminador (en modo evaluación) e historial.
+    """
+    recipe = get_recipe("gan_anillo") if recipe is None else recipe
+    check_fraction(beta1, "beta1")
+    check_non_negative_int(seed, "seed")
+    model, train = recipe.model, recipe.training
+    data = sample_ring(train["n_points"], seed=recipe.seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generator = Generator(model["latent_dim"], 2, hidden=model["hidden"],
+                              n_hidden=model["n_hidden"])
+        discriminator = Discriminator(2, hidden=model["hidden"], n_hidden=model["n_hidden"])
+    every = train["snapshot_every"] if snapshot_z is not None else 0
+    with limit_threads(1):
+        history = train_gan(generator, discriminator, data, steps=train["steps"],
+                            batch_size=train["batch_size"], lr=train["lr"],
+                            betas=(float(beta1), train["beta2"]), seed=seed,
+                            snapshot_every=every, snapshot_z=snapshot_z, device=device,
+                            desc=f"GAN con β1 = {beta1}", progress=progress)
+    return generator, discriminator, history
+
+
+@dataclass(frozen=True)
+class RingRun:
+    """Resultado de una semilla del estudio del anillo: cobertura final y a mitad de camino."""
+
+    beta1: float
+    seed: int
+    final: ModeCoverage
+    midway: ModeCoverage
+
+
+def ring_run(
+    beta1: float, seed: int, generator: Generator, history: GanHistory, *, n_samples: int = 5000
+) -> RingRun:
+    """Mide un entrenamiento del anillo ya hecho: cobertura final y a mitad de camino.
+
+    La final es la de ``n_samples`` muestras nuevas (:func:`sample` con semilla 123, como en el
+    cuaderno 2.1); la de mitad de camino, la de la instantánea del paso ``steps // 2``, que
+    ``history`` debe contener (entrena con ``snapshot_z``).
+    """
+    check_positive_int(n_samples, "n_samples")
+    if not history.snapshots:
+        raise ValueError("El historial no tiene instantáneas: entrena con `snapshot_z`.")
+    last = max(history.snapshots)
+    if last // 2 not in history.snapshots:
+        raise ValueError(
+            f"El historial no tiene la instantánea del paso {last // 2} (mitad de {last})."
+        )
+    return RingRun(float(beta1), int(seed), mode_coverage(sample(generator, n_samples, seed=123)),
+                   mode_coverage(history.snapshots[last // 2]))
+
+
+def ring_seed_study(
+    beta1_values: Sequence[float],
+    seeds: Sequence[int],
+    snapshot_z: torch.Tensor,
+    *,
+    recipe: Recipe | None = None,
+    device: torch.device | str | None = None,
+    progress: bool = True,
+) -> list[RingRun]:
+    """Entrena la GAN del anillo con cada ``beta1`` y cada semilla, y mide cada entrenamiento.
+
+    Cada entrenamiento es el de :func:`train_ring_gan` con la receta (``gan_anillo`` por
+    defecto) y se mide con :func:`ring_run`; ``snapshot_z`` es el ruido fijo de la instantánea
+    de mitad de camino. Devuelve un :class:`RingRun` por par (``beta1``, semilla), en ese orden.
+    """
+    recipe = get_recipe("gan_anillo") if recipe is None else recipe
+    if len(beta1_values) == 0 or len(seeds) == 0:
+        raise ValueError("Los argumentos `beta1_values` y `seeds` no pueden estar vacíos.")
+    # Instantáneas solo en los pasos 0, steps // 2 y steps.
+    recipe = recipe.with_training(snapshot_every=recipe.training["steps"] // 2)
+    pairs = [(b, s) for b in beta1_values for s in seeds]
+    runs = []
+    for beta1, seed in tqdm(pairs, desc="Estudio de semillas", disable=not progress):
+        generator, _, history = train_ring_gan(beta1, seed=seed, recipe=recipe,
+                                               snapshot_z=snapshot_z, device=device,
+                                               progress=False)
+        runs.append(ring_run(beta1, seed, generator, history))
+    return runs
+
+
 # ---------------------------------------------------------------- la GAN de los dígitos
 def train_digit_gan(
     *,
@@ -471,9 +576,9 @@ def train_digit_gan(
     """Entrena la GAN condicional de los dígitos con la receta del cuaderno 2.2.
 
     Generador y discriminador de :func:`digit_generator` y :func:`digit_discriminator`, pérdida
-    no saturante, Adam con ``lr = 1e-3`` y ``β = (0,5, 0,999)``, minilotes de 128 dígitos de
-    entrenamiento. Devuelve el generador (en modo evaluación) y el historial. No toca el estado
-    aleatorio global.
+    no saturante, Adam y minilotes de dígitos de entrenamiento con la tasa, las β y el tamaño de
+    lote de la receta ``gan_digitos`` (:mod:`genai_utils.recipes`). Devuelve el generador (en
+    modo evaluación) y el historial. No toca el estado aleatorio global.
     """
     from genai_utils.data import load_digits
 
@@ -487,7 +592,8 @@ def train_digit_gan(
         discriminator = digit_discriminator()
     with limit_threads(1):  # un hilo es más rápido con redes tan pequeñas
         history = train_gan(generator, discriminator, split.x_train, labels=split.y_train,
-                            steps=steps, batch_size=128, lr=DIGIT_LR, seed=seed, device=device,
+                            steps=steps, batch_size=DIGIT_BATCH_SIZE, lr=DIGIT_LR,
+                            betas=DIGIT_BETAS, seed=seed, device=device,
                             desc="GAN de dígitos", progress=progress)
     return generator.requires_grad_(False), history
 

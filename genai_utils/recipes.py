@@ -71,7 +71,58 @@ def _register(*recipes: Recipe) -> dict[str, Recipe]:
 # lector en los cuadernos.
 RECIPES: dict[str, Recipe] = _register(
     # ---------------------------------------------------------------- capítulo 1
+    Recipe(
+        name="mezcla_gaussianas",
+        notebook="notebooks/01_1_maxima_verosimilitud.ipynb",
+        description="mezcla de gaussianas diagonales ajustada por máxima verosimilitud (Adam)",
+        data="2000 puntos de toy_2d('gaussian_mixture', noise=0,5, semilla 0): 1500 de "
+             "entrenamiento y 500 de prueba",
+        model={"n_components": 8},
+        training={"n_points": 2000, "n_train": 1500, "noise": 0.5, "steps": 500, "lr": 0.05,
+                  "class_steps": 300},
+        seed=0,
+    ),
+    Recipe(
+        name="clasificador_mezcla",
+        notebook="notebooks/01_1_maxima_verosimilitud.ipynb",
+        description="clasificador discriminativo (perceptrón 2 → 64 → 64 → 8, entropía cruzada)",
+        data="los puntos de entrenamiento de la receta mezcla_gaussianas, con su grupo",
+        model={"hidden": 64, "n_classes": 8},
+        training={"epochs": 30, "batch_size": 128, "lr": 1e-2},
+        seed=0,
+    ),
+    Recipe(
+        name="ngramas_libro",
+        notebook="notebooks/01_2_ngramas.ipynb",
+        description="n-gramas de caracteres con suavizado aditivo y retroceso, órdenes 1 a 6",
+        data="prosa del libro repartida por páginas (book_splits): se cuenta en entrenamiento y "
+             "el orden se elige en desarrollo",
+        model={"orders": (1, 2, 3, 4, 5, 6), "alpha": 0.01},
+        training={"dev_fraction": 0.1, "test_fraction": 0.1},
+        seed=0,
+    ),
+    Recipe(
+        name="pca_digitos",
+        notebook="notebooks/01_3_espacio_latente.ipynb",
+        description="PCA de los dígitos y una gaussiana por clase en su espacio latente",
+        data="dígitos 8×8 de entrenamiento (aplanados a 64 valores) con sus etiquetas",
+        model={"reconstruction_ks": (2, 5, 10, 20), "walk_k": 10,
+               "generation_ks": (2, 5, 10, 20, 40), "jitter": 1e-6},
+        training={"samples_per_class": 36},
+        seed=0,
+    ),
     # ---------------------------------------------------------------- capítulo 2
+    Recipe(
+        name="gan_anillo",
+        notebook="notebooks/02_1_gan_anillo.ipynb",
+        description="GAN de perceptrones sobre el anillo de 8 gaussianas (pérdida no saturante)",
+        data="20 000 puntos de sample_ring (semilla 0)",
+        model={"latent_dim": 2, "hidden": 128, "n_hidden": 2},
+        training={"n_points": 20_000, "steps": 1600, "batch_size": 256, "lr": 1e-3,
+                  "beta1_naive": 0.9, "beta1_remedy": 0.5, "beta2": 0.999,
+                  "snapshot_every": 100, "study_seeds": 5},
+        seed=0,
+    ),
     Recipe(
         name="gan_digitos",
         notebook="notebooks/02_2_gan_condicional.ipynb",

@@ -49,7 +49,7 @@ HITOS = [
     (2022.3, "2022 · DALL·E 2", "imagen", -1),
     (2022.6, "2022 · Stable Diffusion", "imagen", -1),
     (2022.8, "2022 · Agentes ReAct", "agentes", +1),
-    (2022.9, "2022 · ChatGPT", "agentes", +1),
+    (2022.9, "2022 · ChatGPT", "lenguaje", +1),
     (2023.3, "2023 · Agentes que usan\nherramientas", "agentes", +1),
 ]
 

@@ -238,3 +238,74 @@ def test_generador_de_digitos_del_protocolo_comun() -> None:
     assert not torch.equal(images, other(labels))
     with pytest.raises(TypeError, match="`labels`"):
         generate(torch.zeros(3))
+
+
+# ------------------------------------------------------------------ las recetas del capítulo 2
+def test_las_constantes_de_los_digitos_salen_de_la_receta() -> None:
+    from genai_utils import gan
+    from genai_utils.recipes import get_recipe
+
+    receta = get_recipe("gan_digitos")
+    assert gan.DIGIT_STEPS == receta.training["steps"]
+    assert gan.DIGIT_LR == receta.training["lr"]
+    assert gan.DIGIT_BATCH_SIZE == receta.training["batch_size"]
+    assert gan.DIGIT_BETAS == tuple(receta.training["betas"])
+    assert gan.DIGIT_LATENT_DIM == receta.model["latent_dim"] == digit_generator().latent_dim
+
+
+def _receta_anillo_corta():
+    from genai_utils.recipes import get_recipe
+
+    return (get_recipe("gan_anillo").with_model(hidden=16)
+            .with_training(n_points=500, steps=20, batch_size=32, snapshot_every=10))
+
+
+def test_train_ring_gan_sigue_la_receta_y_es_reproducible() -> None:
+    from genai_utils.gan import train_ring_gan
+
+    receta = _receta_anillo_corta()
+    z = torch.randn(50, 2, generator=torch.Generator().manual_seed(0))
+    g1, d1, h1 = train_ring_gan(0.5, seed=3, recipe=receta, snapshot_z=z, device="cpu",
+                                progress=False)
+    g2, _, h2 = train_ring_gan(0.5, seed=3, recipe=receta, snapshot_z=z, device="cpu",
+                               progress=False)
+    assert len(h1.d_losses) == 20 and sorted(h1.snapshots) == [0, 10, 20]
+    assert g1.body[0].out_features == 16 and not g1.training and not d1.training
+    assert h1.d_losses == h2.d_losses
+    assert all(torch.equal(a, b) for a, b in zip(g1.parameters(), g2.parameters(), strict=True))
+    _, _, h3 = train_ring_gan(0.9, seed=3, recipe=receta, device="cpu", progress=False)
+    assert h3.d_losses != h1.d_losses and not h3.snapshots  # otro impulso, otro entrenamiento
+
+
+def test_train_ring_gan_rechaza_un_impulso_fuera_de_rango() -> None:
+    from genai_utils.gan import train_ring_gan
+
+    with pytest.raises(ValueError, match="beta1"):
+        train_ring_gan(1.5, recipe=_receta_anillo_corta(), progress=False)
+
+
+def test_ring_seed_study_mide_cada_par() -> None:
+    from genai_utils.gan import RingRun, ring_run, ring_seed_study, train_ring_gan
+
+    receta = _receta_anillo_corta()
+    z = torch.randn(64, 2, generator=torch.Generator().manual_seed(1))
+    runs = ring_seed_study([0.9, 0.5], [0, 1], z, recipe=receta, device="cpu", progress=False)
+    assert [(r.beta1, r.seed) for r in runs] == [(0.9, 0), (0.9, 1), (0.5, 0), (0.5, 1)]
+    assert all(isinstance(r, RingRun) and 0 <= r.final.modes_covered <= 8 for r in runs)
+    # El estudio coincide con entrenar y medir a mano la misma semilla.
+    g, _, h = train_ring_gan(0.5, seed=1, recipe=receta.with_training(snapshot_every=10),
+                             snapshot_z=z, device="cpu", progress=False)
+    assert ring_run(0.5, 1, g, h) == runs[3]
+    with pytest.raises(ValueError, match="vacíos"):
+        ring_seed_study([], [0], z, recipe=receta, progress=False)
+
+
+def test_ring_run_exige_la_instantanea_de_mitad_de_camino() -> None:
+    from genai_utils.gan import GanHistory, ring_run
+
+    g, _ = _tiny_pair()
+    with pytest.raises(ValueError, match="instantáneas"):
+        ring_run(0.5, 0, g, GanHistory())
+    historia = GanHistory(snapshots={0: torch.zeros(4, 2), 30: torch.zeros(4, 2)})
+    with pytest.raises(ValueError, match="paso 15"):
+        ring_run(0.5, 0, g, historia)

@@ -92,3 +92,20 @@ def test_datos_con_forma_incorrecta() -> None:
 def test_pasos_negativos_dan_error() -> None:
     with pytest.raises((ValueError, TypeError), match="steps"):
         fit_mixture(_toy(10), 2, steps=-5)
+
+
+def test_la_receta_del_cuaderno_1_1_supera_a_una_gaussiana() -> None:
+    from genai_utils.data import toy_2d
+    from genai_utils.recipes import get_recipe
+
+    receta = get_recipe("mezcla_gaussianas")
+    datos = receta.training
+    x = toy_2d("gaussian_mixture", n=datos["n_points"], seed=receta.seed, noise=datos["noise"])
+    x_train, x_test = x[: datos["n_train"]], x[datos["n_train"] :]
+    mezcla, _ = fit_mixture(x_train, n_components=receta.model["n_components"],
+                            steps=datos["steps"], lr=datos["lr"], seed=receta.seed, progress=False)
+    una, _ = fit_mixture(x_train, n_components=1, steps=datos["steps"], lr=datos["lr"],
+                         seed=receta.seed, progress=False)
+    with torch.no_grad():
+        assert mezcla.nll(x_test).item() < una.nll(x_test).item() - 0.6
+    assert mezcla.means.shape == (receta.model["n_components"], 2)

@@ -73,3 +73,10 @@ def test_formato_y_herramienta():
     tool = calculator_tool()
     assert tool.function(expresion="6 * 7") == "42"
     assert tool.name == "calculadora" and "expresion" in tool.schema["required"]
+
+
+@pytest.mark.parametrize("expresion", ["(-8) ** 0,5", "(-2) ** 1.5", "(-1) ** (1/3)"])
+def test_base_negativa_con_exponente_no_entero_no_da_un_complejo(expresion: str) -> None:
+    with pytest.raises(CalculatorError, match="resultado real"):
+        calculate(expresion)
+    assert calculate("(-8) ** 2") == 64  # con exponente entero sí hay resultado real

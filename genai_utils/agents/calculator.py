@@ -106,13 +106,14 @@ def _binary(op: ast.operator, left: float, right: float) -> int | float:
     if isinstance(op, ast.Pow | ast.Mult) and _too_big(op, left, right):
         raise CalculatorError(f"El resultado superaría el máximo permitido ({MAX_MAGNITUDE:g}).")
     try:
-        return _checked(_BINARY[type(op)](left, right))
+        value = _BINARY[type(op)](left, right)
     except ZeroDivisionError as error:
         raise CalculatorError("División entre cero.") from error
     except (OverflowError, ValueError) as error:
         raise CalculatorError(
             f"La operación no tiene un resultado real finito: {error}."
         ) from error
+    return _checked(value)
 
 
 def _too_big(op: ast.operator, left: float, right: float) -> bool:
@@ -138,7 +139,11 @@ def _call(node: ast.Call) -> int | float:
         raise CalculatorError(f"La función {node.func.id} no admite esos valores.") from error
 
 
-def _checked(value: int | float) -> int | float:
+def _checked(value: int | float | complex) -> int | float:
+    if isinstance(value, complex):  # p. ej. (-8) ** 0,5: Python da un complejo
+        raise CalculatorError(
+            "La operación no tiene un resultado real (una base negativa con exponente no entero)."
+        )
     if isinstance(value, float) and not math.isfinite(value):
         raise CalculatorError("El resultado no es un número finito.")
     if abs(value) > MAX_MAGNITUDE:

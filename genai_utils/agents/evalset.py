@@ -3,8 +3,10 @@
 Cada :class:`BookQuestion` dice en qué página está la respuesta (``source``) y una frase corta
 que aparece literalmente en el pasaje correcto (``phrase``). Un fragmento recuperado es
 relevante si viene de esa página y contiene la frase (sin distinguir tildes ni mayúsculas): la
-referencia no depende de cómo se fragmente el texto. Las preguntas están redactadas con otras
-palabras que las del libro, como las haría un lector, y tratan del capítulo 1. ``answer`` es la
+referencia no depende de cómo se fragmente el texto. Las preguntas están escritas como las haría
+un lector y tratan del capítulo 1; muchas repiten las palabras clave del pasaje (nombres, años,
+términos poco frecuentes), así que favorecen a los buscadores por palabras: no son un banco de
+paráfrasis. ``answer`` es la
 respuesta esperada, corta, para juzgar las respuestas generadas.
 """
 

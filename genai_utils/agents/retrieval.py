@@ -3,7 +3,7 @@
 * :func:`load_pages` lee ``book/**/*.md`` y quita la sintaxis MyST (``strip_markup``).
 * :func:`chunk_pages` parte cada página en **fragmentos** (*chunks*) de unas ``max_words``
   palabras que respetan los párrafos; cada fragmento tiene un identificador citable como
-  ``01_conceptos/historia#3``.
+  ``01/historia#3`` (capítulo 1, página «historia», fragmento de índice 3; se cuenta desde 0).
 * :class:`BM25Retriever`: recuperador **léxico** (Okapi BM25, Robertson y Zaragoza) escrito
   desde cero: puntúa por términos compartidos, ponderados por su rareza (IDF) y saturados por su
   frecuencia, con normalización por longitud.

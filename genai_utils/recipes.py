@@ -64,6 +64,10 @@ def _updated(base: Mapping[str, Any], changes: dict[str, Any], name: str) -> dic
 
 
 def _register(*recipes: Recipe) -> dict[str, Recipe]:
+    names = [recipe.name for recipe in recipes]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"Hay recetas con el mismo nombre: {repeated}.")
     return {recipe.name: recipe for recipe in recipes}
 
 
@@ -212,6 +216,18 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     # ---------------------------------------------------------------- capítulo 6
+    Recipe(
+        name="gpt_herramientas",
+        notebook="notebooks/06_2_gpt_herramientas.ipynb",
+        description="GPT del capítulo 5 entrenado desde cero para elegir y llamar herramientas",
+        data="preguntas de plantillas (make_examples): entrenamiento split='train', seed=0; "
+             "desarrollo split='test', seed=0; prueba final split='test', seed=1",
+        model={"context": 48, "n_layer": 2, "n_head": 4, "n_embd": 48,
+               "word_min_count": 3, "word_dropout": 0.15},
+        training={"n_train": 3000, "n_dev": 90, "n_test": 90, "dev_seed": 0, "test_seed": 1,
+                  "steps": 1500, "batch_size": 32, "lr": 3e-3},
+        seed=0,
+    ),
     # ---------------------------------------------------------------- capítulo 7
     Recipe(
         name="gpt_memorizacion",

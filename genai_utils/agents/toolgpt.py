@@ -53,6 +53,7 @@ from genai_utils.agents.models import cut_at_stop
 from genai_utils.agents.sql import PRODUCTS
 from genai_utils.agents.tools import ToolRegistry
 from genai_utils.gpt import GPT, GPTConfig
+from genai_utils.recipes import get_recipe
 from genai_utils.validation import check_non_negative_int, check_positive_int
 
 __all__ = [
@@ -764,24 +765,29 @@ def _observations(examples: Sequence[ToolExample], registry: ToolRegistry) -> li
     return out
 
 
+_RECIPE = get_recipe("gpt_herramientas")
+
+
 def train_tool_gpt(
     examples: Sequence[ToolExample],
     registry: ToolRegistry,
     *,
-    steps: int = 1500,
-    batch_size: int = 32,
-    context: int = 48,
-    n_layer: int = 2,
-    n_head: int = 4,
-    n_embd: int = 48,
-    lr: float = 3e-3,
-    word_min_count: int | None = 3,
-    word_dropout: float = 0.15,
-    seed: int = 0,
+    steps: int = _RECIPE.training["steps"],
+    batch_size: int = _RECIPE.training["batch_size"],
+    context: int = _RECIPE.model["context"],
+    n_layer: int = _RECIPE.model["n_layer"],
+    n_head: int = _RECIPE.model["n_head"],
+    n_embd: int = _RECIPE.model["n_embd"],
+    lr: float = _RECIPE.training["lr"],
+    word_min_count: int | None = _RECIPE.model["word_min_count"],
+    word_dropout: float = _RECIPE.model["word_dropout"],
+    seed: int = _RECIPE.seed,
     device: torch.device | str | None = None,
     progress: bool = True,
 ) -> tuple[ToolGPT, list[float]]:
     """Entrena el GPT con ``examples``; devuelve el :class:`ToolGPT` y la curva de pérdida.
+
+    Los valores por defecto son la receta ``gpt_herramientas`` de :mod:`genai_utils.recipes`.
 
     Las observaciones de los ejemplos se obtienen ejecutando de verdad la llamada correcta con
     ``registry``; cada conversación da dos turnos (:func:`render_turns`). El vocabulario es

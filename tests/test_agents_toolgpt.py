@@ -209,3 +209,21 @@ def test_generacion_libre(tiny):
     assert out.startswith("Acción: ") and isinstance(out, str)
     with pytest.raises(ValueError, match="max_line_tokens"):
         ToolGPT(model.model, model.vocab, max_line_tokens=0)
+
+
+def test_receta_gpt_herramientas_coincide_con_los_valores_por_defecto() -> None:
+    """La receta del cuaderno 6.2 y los valores por defecto de train_tool_gpt no se separan."""
+    import inspect
+
+    from genai_utils.agents.toolgpt import train_tool_gpt
+    from genai_utils.recipes import get_recipe
+
+    receta = get_recipe("gpt_herramientas")
+    defaults = {
+        k: p.default for k, p in inspect.signature(train_tool_gpt).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
+    for clave, valor in {**receta.model, "steps": receta.training["steps"],
+                         "batch_size": receta.training["batch_size"],
+                         "lr": receta.training["lr"], "seed": receta.seed}.items():
+        assert defaults[clave] == valor, clave

@@ -10,7 +10,7 @@ JB_FLAGS := -W -n --keep-going
 # y los cuadernos ejecutados se quedarían sin figuras.
 unexport MPLBACKEND
 
-.PHONY: libro instalar sistema entorno recursos modelos construir test estilo pruebas cuadernos tiempos limpiar
+.PHONY: libro instalar sistema entorno recursos modelos construir test estilo pruebas cuadernos rapido tiempos limpiar
 
 libro: instalar construir
 
@@ -56,6 +56,12 @@ pruebas: entorno recursos
 cuadernos: entorno
 	$(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider \
 		--rootdir . _build/jupyter_execute/notebooks
+
+# Comprobación rápida mientras se escribe: estilo y pruebas del paquete, sin construir el libro,
+# sin navegador y sin cargar SmolLM2 (las pruebas marcadas «libro» o «lento»).
+rapido: entorno
+	$(BIN)/ruff check genai_utils tests scripts
+	$(BIN)/pytest tests -q -m "not libro and not lento" -p no:cacheprovider
 
 tiempos: entorno
 	$(BIN)/python scripts/medir_cuadernos.py

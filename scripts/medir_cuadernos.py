@@ -98,7 +98,7 @@ def cpu_name() -> str:
     return platform.processor() or "desconocido"
 
 
-def table(rows: list[tuple[Path, float]]) -> str:
+def table(rows: list[tuple[Path, float]], how: str = "con `make tiempos`") -> str:
     """La tabla en markdown, con la máquina y la fecha de la medición."""
     lines = ["| Cuaderno | Archivo | Tiempo medido |", "|---|---|---:|"]
     for path, seconds in rows:
@@ -108,7 +108,7 @@ def table(rows: list[tuple[Path, float]]) -> str:
     machine = (f"{os.cpu_count()} núcleos ({cpu_name()}), sin GPU, Python "
                f"{platform.python_version()}")
     lines += ["", f"Medido el {dt.date.today():%d/%m/%Y} en una máquina de {machine}, "
-              "ejecutando cada cuaderno desde un núcleo nuevo con `make tiempos`."]
+              f"ejecutando cada cuaderno desde un núcleo nuevo {how}."]
     return "\n".join(lines) + "\n"
 
 
@@ -141,7 +141,9 @@ def main() -> int:
             seconds = run_notebook(path, timeout=int(args.limite * 3))
         print(f"{path.relative_to(RAIZ)}: {seconds:.1f} s", flush=True)
         rows.append((path, seconds))
-    args.salida.write_text(table(rows), encoding="utf-8")
+    how = ("en la construcción del libro (`medir_cuadernos.py --desde-cache`)" if args.desde_cache
+           else "con `make tiempos`")
+    args.salida.write_text(table(rows, how), encoding="utf-8")
     for path, seconds in rows:
         if not update_header(path, seconds, os.cpu_count() or 1):
             print(f"{path.name}: su cabecera no tiene el párrafo «{MARCA}»", file=sys.stderr)

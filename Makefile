@@ -53,7 +53,9 @@ pruebas: entorno recursos
 	$(BIN)/pytest tests
 
 # nbval vuelve a ejecutar cada cuaderno ya ejecutado por la construcción y compara sus salidas.
+# Antes, preparar_nbval.py devuelve a cada copia ejecutada las salidas de glue que myst-nb le quita.
 cuadernos: entorno
+	$(BIN)/python scripts/preparar_nbval.py
 	$(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider \
 		--rootdir . _build/jupyter_execute/notebooks
 

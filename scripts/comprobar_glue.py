@@ -51,9 +51,14 @@ def separar(cuerpo: str, origen: Path) -> tuple[Path, str]:
 
 
 def claves_pegadas(cuaderno: Path) -> set[str]:
-    """Las claves que guardó ``glue`` en las salidas de un cuaderno ejecutado."""
+    """Las claves que guardó ``glue`` en las salidas de un cuaderno ejecutado.
+
+    La construcción del libro quita esas salidas del cuaderno y las guarda al lado, en
+    ``NOMBRE.glue.json``: si existe, también se lee.
+    """
     datos = json.loads(cuaderno.read_text(encoding="utf-8"))
-    claves = set()
+    aparte = cuaderno.with_suffix(".glue.json")
+    claves = set(json.loads(aparte.read_text(encoding="utf-8"))) if aparte.is_file() else set()
     for celda in datos["cells"]:
         for salida in celda.get("outputs", []):
             nombre = salida.get("metadata", {}).get("scrapbook", {}).get("name")

@@ -14,7 +14,10 @@ RAIZ = Path(__file__).resolve().parents[1]
 
 
 def test_construccion_estricta_sin_avisos(libro) -> None:
-    avisos = [linea for linea in libro.log.splitlines() if re.search(r"WARNING|ERROR", linea)]
+    # El aviso de arranque del núcleo de Jupyter («[IPKernelApp] WARNING | Kernel is running over
+    # TCP…») no es de Sphinx: sale cada vez que se ejecuta un cuaderno cuya caché se invalidó.
+    avisos = [linea for linea in libro.log.splitlines()
+              if re.search(r"WARNING|ERROR", linea) and not linea.startswith("[IPKernelApp]")]
     assert libro.returncode == 0, "La construcción falló:\n" + libro.log[-4000:]
     assert not avisos, "Avisos en la construcción:\n" + "\n".join(avisos)
 

@@ -227,3 +227,14 @@ def test_receta_gpt_herramientas_coincide_con_los_valores_por_defecto() -> None:
                          "batch_size": receta.training["batch_size"],
                          "lr": receta.training["lr"], "seed": receta.seed}.items():
         assert defaults[clave] == valor, clave
+
+
+def test_vocabulario_independiente_del_orden_de_las_frases() -> None:
+    """El vocabulario no depende del orden de un ``set`` (que cambia con PYTHONHASHSEED)."""
+    from genai_utils.agents.toolgpt import WordCharVocab
+
+    frases = ["Acción: ab", "Acción: cd", "Acción: ef", "Respuesta: "]
+    textos = ["Acción: ab y más texto", "Acción: cd otra vez texto"] * 3
+    a = WordCharVocab(textos, 2, frases, unknown_token=True)
+    b = WordCharVocab(textos, 2, list(reversed(frases)), unknown_token=True)
+    assert a.tokens == b.tokens

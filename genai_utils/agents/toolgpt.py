@@ -485,7 +485,9 @@ class WordCharVocab:
     ) -> None:
         if min_count is not None:
             check_positive_int(min_count, "min_count")
-        longest_first = sorted(set(phrases), key=len, reverse=True)
+        # Las más largas primero (para la expresión regular) y, a igual longitud, en orden
+        # alfabético: el orden de un ``set`` cambia de un proceso a otro y cambiaría el vocabulario.
+        longest_first = sorted(set(phrases), key=lambda p: (-len(p), p))
         self._pattern = re.compile("|".join([*(re.escape(p) for p in longest_first), _WORDS]))
         counts: dict[str, int] = {}
         for text in texts if min_count is not None else ():

@@ -33,7 +33,7 @@ $(BIN)/.instalado: requirements.txt pyproject.toml
 recursos:
 	@bash scripts/instalar_recursos_web.sh
 
-# SmolLM2 descuantizado una vez (unos 45 s) en ~/.cache/genai_utils: los cuadernos lo cargan en segundos.
+# SmolLM2 descuantizado una vez (menos de un minuto) en ~/.cache/genai_utils: los cuadernos lo cargan en segundos.
 modelos: entorno
 	$(BIN)/python scripts/preparar_modelos.py
 

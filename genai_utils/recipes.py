@@ -74,7 +74,7 @@ def _register(*recipes: Recipe) -> dict[str, Recipe]:
 _VAE_DIGITOS = Recipe(
     name="vae_digitos",
     notebook="notebooks/03_1_autocodificador_vae.ipynb",
-    description="VAE no condicional de los dígitos (verosimilitud binomial, distribución a priori N(0, I))",
+    description="VAE no condicional de los dígitos (verosimilitud binomial, a priori N(0, I))",
     data="dígitos 8×8 de entrenamiento (sin etiquetas)",
     model={"latent_dim": 16, "hidden": 128},
     training={"epochs": 120, "batch_size": 128, "lr": 3e-3},

@@ -225,7 +225,9 @@ class BM25Retriever:
             )
         out = np.zeros(len(self.chunks))
         norm = self.k1 * (1 - self.b + self.b * self.lengths / self.avgdl)
-        for term in set(tokenize(query)):
+        # dict.fromkeys (no set): el orden de la suma no depende del hash de cada proceso, así
+        # que dos fragmentos casi empatados quedan siempre en el mismo orden.
+        for term in dict.fromkeys(tokenize(query)):
             if term not in self.idf:
                 continue
             f = np.array([tc.get(term, 0) for tc in self.term_counts], dtype=float)

@@ -1,13 +1,14 @@
-"""Mide el tiempo de ejecución de cada cuaderno desde un núcleo nuevo y escribe la tabla del libro.
+"""Mide el tiempo de ejecución de cada cuaderno (con un núcleo de Jupyter recién iniciado) y escribe
+la tabla del libro.
 
 Uso: ``python scripts/medir_cuadernos.py [--salida book/tiempos_cuadernos.md] [--limite 120]``.
 Ejecuta los cuadernos en el orden del índice, uno a uno, con nbclient (como lo haría un lector que
 pulsa «Ejecutar todo»), y sale con error si alguno supera el límite. Con ``--desde-cache`` no
 ejecuta nada: toma los segundos que midió la última construcción del libro (que también ejecuta
-cada cuaderno desde un núcleo nuevo, uno tras otro) de la caché ``_build/.jupyter_cache``, solo
-si la entrada corresponde al código actual del cuaderno. También reescribe, en la
-cabecera de cada cuaderno, el párrafo que empieza por ``**Tiempo de ejecución medido:**`` con el
-tiempo que acaba de medir, para que la cabecera y la tabla digan lo mismo.
+cada cuaderno con un núcleo de Jupyter recién iniciado, uno tras otro) de la caché
+``_build/.jupyter_cache``, solo si la entrada corresponde al código actual del cuaderno. También
+reescribe, en la cabecera de cada cuaderno, el párrafo que empieza por ``**Tiempo de ejecución
+medido:**`` con el tiempo que acaba de medir, para que la cabecera y la tabla digan lo mismo.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def title_of(path: Path) -> str:
 
 
 def run_notebook(path: Path, timeout: int) -> float:
-    """Ejecuta el cuaderno en un núcleo nuevo y devuelve los segundos que tardó."""
+    """Ejecuta el cuaderno en un núcleo de Jupyter nuevo y devuelve los segundos que tardó."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
@@ -76,8 +77,8 @@ def update_header(path: Path, seconds: float, cores: int) -> bool:
     paragraphs = cell.source.split("\n\n")
     for i, paragraph in enumerate(paragraphs):
         if paragraph.startswith(MARCA):
-            paragraphs[i] = (f"{MARCA} {seconds:.0f} s en una CPU de {cores} núcleos sin carga, "
-                             "desde un núcleo nuevo (`make tiempos`; véase la "
+            paragraphs[i] = (f"{MARCA} {seconds:.0f} s con {cores} núcleos de CPU sin carga y un "
+                             "núcleo de Jupyter recién iniciado (`make tiempos`; véase la "
                              "{ref}`tabla de tiempos <tiempos-cuadernos>`).")
             new_source = "\n\n".join(paragraphs)
             if new_source != cell.source:
@@ -105,10 +106,10 @@ def table(rows: list[tuple[Path, float]], how: str = "con `make tiempos`") -> st
         lines.append(f"| {title_of(path)} | `{path.relative_to(RAIZ)}` | {seconds:.0f} s |")
     total = sum(seconds for _, seconds in rows)
     lines.append(f"| **Total** | | **{total:.0f} s** |")
-    machine = (f"{os.cpu_count()} núcleos ({cpu_name()}), sin GPU, Python "
+    machine = (f"{os.cpu_count()} núcleos de CPU ({cpu_name()}), sin GPU, Python "
                f"{platform.python_version()}")
     lines += ["", f"Medido el {dt.date.today():%d/%m/%Y} en una máquina de {machine}, "
-              f"ejecutando cada cuaderno desde un núcleo nuevo {how}."]
+              f"ejecutando cada cuaderno con un núcleo de Jupyter recién iniciado {how}."]
     return "\n".join(lines) + "\n"
 
 

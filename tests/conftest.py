@@ -35,3 +35,32 @@ def libro() -> Construccion:
     orden = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going", "--all"]
     proceso = subprocess.run(orden, cwd=RAIZ, capture_output=True, text=True, timeout=1800)
     return Construccion(proceso.returncode, proceso.stdout + proceso.stderr, RAIZ / "_build/html")
+
+
+@pytest.fixture(autouse=True)
+def estado_global_intacto():
+    """Guarda y repone el estado global que una prueba podría cambiar sin querer.
+
+    Los generadores aleatorios de ``random``, NumPy y PyTorch, el número de hilos y el tipo de
+    coma flotante por defecto de PyTorch: así el resultado de una prueba no depende de cuáles
+    se ejecutaron antes. Solo se guarda lo de los módulos ya importados (importar PyTorch cuesta
+    segundos y muchas pruebas no lo necesitan).
+    """
+    import random
+
+    estado_random = random.getstate()
+    numpy = sys.modules.get("numpy")
+    estado_numpy = numpy.random.get_state() if numpy is not None else None
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        estado_torch = (torch.random.get_rng_state(), torch.get_num_threads(),
+                        torch.get_default_dtype())
+    yield
+    random.setstate(estado_random)
+    if estado_numpy is not None:
+        numpy.random.set_state(estado_numpy)
+    if torch is not None:
+        rng, hilos, dtype = estado_torch
+        torch.random.set_rng_state(rng)
+        torch.set_num_threads(hilos)
+        torch.set_default_dtype(dtype)

@@ -39,14 +39,19 @@ modelos: entorno
 
 # Antes de construir, se borra de la caché la ejecución de cada cuaderno cuyas fuentes cambiaron
 # (módulos de genai_utils que importa, prosa que lee): la caché nunca muestra resultados viejos.
+# Con --all, Sphinx relee todas las páginas (los cuadernos sin cambios salen de la caché) y el
+# registro guardado en _build/construccion.log tiene todos los avisos: las pruebas del libro lo
+# reutilizan en vez de construir otra vez (tests/conftest.py), si nada cambió desde entonces.
 construir: entorno recursos modelos
 	$(BIN)/python scripts/invalidar_cache.py
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@mkdir -p _build
+	set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) --all 2>&1 | tee _build/construccion.log; \
+		rc=$$?; echo $$rc > _build/construccion.rc; exit $$rc
 
 test: estilo pruebas cuadernos
 
 estilo: entorno
-	$(BIN)/ruff check genai_utils tests scripts
+	$(BIN)/ruff check genai_utils tests scripts notebooks
 
 # Pruebas del paquete, la construcción estricta del libro, el navegador y la ortografía.
 pruebas: entorno recursos
@@ -62,7 +67,7 @@ cuadernos: entorno
 # Comprobación rápida mientras se escribe: estilo y pruebas del paquete, sin construir el libro,
 # sin navegador y sin cargar SmolLM2 (las pruebas marcadas «libro» o «lento»).
 rapido: entorno
-	$(BIN)/ruff check genai_utils tests scripts
+	$(BIN)/ruff check genai_utils tests scripts notebooks
 	$(BIN)/pytest tests -q -m "not libro and not lento" -p no:cacheprovider
 
 tiempos: entorno

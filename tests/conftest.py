@@ -21,16 +21,45 @@ class Construccion:
     html: Path
 
 
+FUENTES = ("book", "notebooks", "genai_utils", "_config.yml", "_toc.yml")
+
+
+def _fuente_mas_reciente() -> float:
+    """Fecha de modificación del archivo fuente del libro más reciente."""
+    fechas = []
+    for nombre in FUENTES:
+        ruta = RAIZ / nombre
+        archivos = [ruta] if ruta.is_file() else [p for p in ruta.rglob("*") if p.is_file()]
+        fechas += [p.stat().st_mtime for p in archivos if "_vendor" not in p.parts]
+    return max(fechas)
+
+
+def _construccion_guardada() -> Construccion | None:
+    """La construcción de ``make construir`` si es posterior a todas las fuentes del libro."""
+    registro, codigo = RAIZ / "_build/construccion.log", RAIZ / "_build/construccion.rc"
+    if not (registro.exists() and codigo.exists()):
+        return None
+    if registro.stat().st_mtime < _fuente_mas_reciente():
+        return None
+    return Construccion(int(codigo.read_text().strip()), registro.read_text(encoding="utf-8"),
+                        RAIZ / "_build/html")
+
+
 @pytest.fixture(scope="session")
 def libro() -> Construccion:
-    """Construye el libro en modo estricto una sola vez por sesión de pruebas.
+    """El libro construido en modo estricto, una sola vez.
 
-    Usa ``--all`` para que Sphinx relea todas las páginas (y repita cualquier aviso); la caché
-    de ejecución de los cuadernos se conserva, así que un cuaderno sin cambios no se reejecuta
-    (antes, ``scripts/invalidar_cache.py`` borra la de los cuadernos cuyas fuentes cambiaron).
+    Si ``make construir`` (que relee todas las páginas con ``--all`` y guarda su registro en
+    ``_build/construccion.log``) es posterior a todas las fuentes, se usa esa construcción: así la
+    integración continua construye el libro una sola vez. Si no, se construye aquí igual: antes,
+    ``scripts/invalidar_cache.py`` borra de la caché los cuadernos cuyas fuentes cambiaron, y los
+    demás no se vuelven a ejecutar.
     """
     subprocess.run([sys.executable, str(RAIZ / "scripts/invalidar_cache.py")], cwd=RAIZ,
                    check=True, capture_output=True, text=True, timeout=600)
+    guardada = _construccion_guardada()
+    if guardada is not None:
+        return guardada
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     orden = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going", "--all"]
     proceso = subprocess.run(orden, cwd=RAIZ, capture_output=True, text=True, timeout=1800)

@@ -31,7 +31,7 @@ class WordCharVocab:
     ``<?2>``…) según el orden en que aparece en el texto: la misma palabra lleva siempre el mismo
     marcador, así el modelo puede copiar «la segunda palabra desconocida» sin saber cuál es.
     Deletrear parece mejor, pero el modelo casi nunca ve letras sueltas al entrenar, sus
-    *embeddings* quedan sin entrenar y una palabra nueva es ruido: fue la causa principal de que
+    incrustaciones quedan sin entrenar y una palabra nueva es ruido: fue la causa principal de que
     una primera versión acertase la herramienta solo la mitad de las veces.
     """
 

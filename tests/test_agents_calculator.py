@@ -80,3 +80,16 @@ def test_base_negativa_con_exponente_no_entero_no_da_un_complejo(expresion: str)
     with pytest.raises(CalculatorError, match="resultado real"):
         calculate(expresion)
     assert calculate("(-8) ** 2") == 64  # con exponente entero sí hay resultado real
+
+
+@pytest.mark.parametrize("expresion", ["round(7, -10**8)", "round(2.5, 16)", "round(3, 0.5)"])
+def test_round_con_cifras_acotadas(expresion: str) -> None:
+    with pytest.raises(CalculatorError, match="segundo argumento de round"):
+        calculate(expresion)
+    assert calculate("round(1234.5, -2)") == 1200
+
+
+@pytest.mark.parametrize("valor", [None, "1", True, 1j])
+def test_format_number_exige_un_numero(valor) -> None:
+    with pytest.raises(TypeError, match="`value`"):
+        format_number(valor)

@@ -99,6 +99,7 @@ def test_conjunto_de_evaluacion_y_libro_real():
     tool = search_tool(bm25)
     found = tool.function(consulta="máquinas de Boltzmann")
     assert found.startswith("[") and "Boltzmann" in found
+    assert tool.untrusted  # texto de terceros: el bucle del agente lo pone en cuarentena
 
 
 def test_e5_real_separa_parafrasis(tmp_path, monkeypatch):
@@ -111,4 +112,5 @@ def test_e5_real_separa_parafrasis(tmp_path, monkeypatch):
     q = enc.queries(["¿Qué hace el generador de una GAN?"])[0]
     assert p.shape == (2, 384) and p[0] @ q > p[1] @ q
     assert any(tmp_path.rglob("*.npy"))  # caché en disco
+    assert not any(tmp_path.rglob("*.tmp"))  # escrita de forma atómica
     np.testing.assert_allclose(enc.passages(["Receta de paella."])[0], p[1])

@@ -85,3 +85,22 @@ def test_limite_de_filas_y_herramienta(db):
 def test_base_inexistente(tmp_path):
     with pytest.raises(SQLError, match="No existe"):
         query_readonly(tmp_path / "no.db", "SELECT 1")
+
+
+def test_funciones_de_la_lista_blanca(db):
+    query = (
+        "SELECT COUNT(*), SUM(stock), ROUND(AVG(precio), 2), MAX(lower(nombre)) FROM productos "
+        "WHERE categoria LIKE 'lib%'"
+    )
+    assert query_readonly(db, query)[1] == [(4, 79, 16.98, "novela")]
+    calls = {"printf": "'%d', 1", "zeroblob": "10", "fts3_tokenizer": "'simple'", "hex": "'a'",
+             "replace": "'a', 'b', 'c'"}
+    for name, args in calls.items():
+        with pytest.raises(SQLError, match=f"La función «{name}» no está permitida"):
+            query_readonly(db, f"SELECT {name}({args})")
+
+
+def test_consulta_lenta_se_corta_por_reloj(db):
+    query = "SELECT count(*) FROM productos a, productos b, productos c, productos d"
+    with pytest.raises(SQLError, match="interrumpió"):
+        query_readonly(db, query, timeout=0.001)

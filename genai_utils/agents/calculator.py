@@ -4,8 +4,12 @@ Nunca se llama a ``eval`` ni a ``exec``. El texto se convierte en un árbol con 
 y solo se aceptan números, los operadores ``+ - * / // % **``, el signo, los paréntesis y unas
 pocas funciones de una lista blanca (``sqrt``, ``abs``, ``round``…). Cualquier otra cosa
 (nombres, atributos, llamadas a funciones desconocidas, índices, cadenas) se rechaza con un
-:class:`CalculatorError` en español. También se limitan la longitud del texto, los exponentes y el
-tamaño de los resultados, para que una petición como ``9**9**9`` no bloquee la máquina.
+:class:`CalculatorError` en español.
+
+Cada operación está acotada **antes** de hacerse, para que ninguna petición bloquee la máquina:
+la longitud del texto (200 caracteres), los exponentes (±100), el tamaño de cada argumento y de
+cada resultado (1e100), las cifras de ``round`` (±15) y el tipo: solo números reales, nunca
+complejos (``(-8) ** (1/3)`` se rechaza). Así cada cálculo tarda microsegundos.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ import math
 import operator
 from collections.abc import Callable
 
-from genai_utils.agents.tools import Tool
+from genai_utils.agents.tools import Tool, truncate
 
 __all__ = ["CalculatorError", "MAX_EXPONENT", "calculate", "calculator_tool", "format_number"]
 
 MAX_LENGTH = 200
 MAX_EXPONENT = 100
 MAX_MAGNITUDE = 1e100
+MAX_ROUND_DIGITS = 15  # round(x, n) con |n| ≤ 15: round(7, -10**8) calcularía 10**(10**8)
 
 _BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
     ast.Add: operator.add,
@@ -43,6 +48,7 @@ _FUNCTIONS: dict[str, Callable[..., float]] = {
     "round": round,
     "redondear": round,
 }
+_ARITY = {"sqrt": (1,), "raiz": (1,), "abs": (1,), "round": (1, 2), "redondear": (1, 2)}
 
 
 class CalculatorError(ValueError):
@@ -57,7 +63,12 @@ def calculate(expression: str) -> int | float:
     """
     if not isinstance(expression, str):
         raise CalculatorError(
-            f"La expresión debe ser un texto (str); se recibió {type(expression).__name__}."
+            f"El argumento `expression` debe ser un texto (str); se recibió "
+            f"{type(expression).__name__}."
+        )
+    if len(expression) > 2 * MAX_LENGTH:  # antes de copiar nada: un texto enorme sale enseguida
+        raise CalculatorError(
+            f"La expresión es demasiado larga ({len(expression)} caracteres; máximo {MAX_LENGTH})."
         )
     text = _normalize(expression)
     if not text:
@@ -68,8 +79,9 @@ def calculate(expression: str) -> int | float:
         )
     try:
         tree = ast.parse(text, mode="eval")
-    except SyntaxError as error:
-        raise CalculatorError(f"La expresión «{expression}» no es aritmética válida.") from error
+    except (SyntaxError, ValueError, RecursionError) as error:  # ValueError: p. ej. «\ud800»
+        shown = truncate(expression.strip(), 60).encode("utf-8", "replace").decode("utf-8")
+        raise CalculatorError(f"La expresión «{shown}» no es aritmética válida.") from error
     return _evaluate(tree.body)
 
 
@@ -92,7 +104,7 @@ def _evaluate(node: ast.AST) -> int | float:
         left, right = _evaluate(node.left), _evaluate(node.right)
         return _binary(node.op, left, right)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate(node.operand))
+        return _checked(_UNARY[type(node.op)](_evaluate(node.operand)))
     if isinstance(node, ast.Call):
         return _call(node)
     raise CalculatorError(_describe_forbidden(node))
@@ -109,40 +121,55 @@ def _binary(op: ast.operator, left: float, right: float) -> int | float:
         value = _BINARY[type(op)](left, right)
     except ZeroDivisionError as error:
         raise CalculatorError("División entre cero.") from error
-    except (OverflowError, ValueError) as error:
-        raise CalculatorError(
-            f"La operación no tiene un resultado real finito: {error}."
-        ) from error
+    except (OverflowError, ValueError, TypeError) as error:
+        raise CalculatorError("La operación no tiene un resultado real finito.") from error
     return _checked(value)
 
 
 def _too_big(op: ast.operator, left: float, right: float) -> bool:
+    """¿Superaría el resultado ``MAX_MAGNITUDE``? Se decide con logaritmos, sin calcularlo."""
     if left == 0:
         return False
-    if isinstance(op, ast.Pow):
-        return abs(right) * math.log10(abs(left)) > math.log10(MAX_MAGNITUDE)
-    return right != 0 and math.log10(abs(left)) + math.log10(abs(right)) > 100
+    limit = math.log10(MAX_MAGNITUDE)
+    if isinstance(op, ast.Pow):  # con su signo: 1e5 ** -50 es diminuto, no enorme
+        return right * math.log10(abs(left)) > limit
+    return right != 0 and math.log10(abs(left)) + math.log10(abs(right)) > limit
 
 
 def _call(node: ast.Call) -> int | float:
     if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
         allowed = ", ".join(sorted(_FUNCTIONS))
         raise CalculatorError(f"Solo se admiten estas funciones: {allowed}.")
-    if node.keywords or not 1 <= len(node.args) <= 2:
-        raise CalculatorError(f"La función {node.func.id} recibe uno o dos números.")
+    name = node.func.id
+    if node.keywords or len(node.args) not in _ARITY[name]:
+        count = "un número" if _ARITY[name] == (1,) else "uno o dos números"
+        raise CalculatorError(f"La función {name} recibe {count}.")
     args = [_evaluate(arg) for arg in node.args]
-    if node.func.id in {"round", "redondear"} and len(args) == 2:
-        args[1] = int(args[1])
+    if len(args) == 2:  # round(x, cifras): las cifras, enteras y acotadas
+        digits = args[1]
+        if not float(digits).is_integer() or abs(digits) > MAX_ROUND_DIGITS:
+            raise CalculatorError(
+                f"El segundo argumento de {name} (las cifras decimales) debe ser un entero entre "
+                f"-{MAX_ROUND_DIGITS} y {MAX_ROUND_DIGITS}; se recibió {format_number(digits)}."
+            )
+        args[1] = int(digits)
     try:
-        return _checked(_FUNCTIONS[node.func.id](*args))
-    except ValueError as error:
-        raise CalculatorError(f"La función {node.func.id} no admite esos valores.") from error
+        return _checked(_FUNCTIONS[name](*args))
+    except (ValueError, TypeError, OverflowError) as error:
+        if isinstance(error, CalculatorError):
+            raise
+        raise CalculatorError(f"La función {name} no admite esos valores.") from error
 
 
-def _checked(value: int | float | complex) -> int | float:
+def _checked(value: object) -> int | float:
+    """``value`` si es un número real finito dentro de los límites; si no, ``CalculatorError``."""
     if isinstance(value, complex):  # p. ej. (-8) ** 0,5: Python da un complejo
         raise CalculatorError(
             "La operación no tiene un resultado real (una base negativa con exponente no entero)."
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CalculatorError(
+            f"Solo se admiten números reales; se obtuvo un {type(value).__name__}."
         )
     if isinstance(value, float) and not math.isfinite(value):
         raise CalculatorError("El resultado no es un número finito.")
@@ -163,6 +190,11 @@ def _describe_forbidden(node: ast.AST) -> str:
 
 def format_number(value: int | float) -> str:
     """Texto corto de un resultado: enteros sin decimales; si no, 6 cifras significativas."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"El argumento `value` debe ser un número (int o float); se recibió "
+            f"{type(value).__name__}."
+        )
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, float):

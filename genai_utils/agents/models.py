@@ -20,6 +20,7 @@ import io
 import json
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from genai_utils.agents.tools import ToolRegistry
-from genai_utils.validation import check_positive_int
+from genai_utils.validation import check_positive_float, check_positive_int
 
 __all__ = [
     "ENV_API_KEY",
@@ -40,6 +41,7 @@ __all__ = [
     "cut_at_stop",
     "smollm2_available",
     "smollm2_cache_dir",
+    "smollm2_cache_ready",
 ]
 
 ENV_BASE_URL = "GENAI_LLM_BASE_URL"
@@ -58,6 +60,10 @@ class LanguageModel(Protocol):
 
 def cut_at_stop(text: str, stop: Sequence[str]) -> str:
     """Corta ``text`` en la primera aparición de cualquier cadena de ``stop``."""
+    if not isinstance(text, str):
+        raise TypeError(f"El argumento `text` debe ser un str; se recibió {type(text).__name__}.")
+    if isinstance(stop, str) or not all(isinstance(s, str) for s in stop):
+        raise TypeError('El argumento `stop` debe ser una lista de textos, p. ej. ["\\n"].')
     cut = len(text)
     for s in stop:
         if s and (i := text.find(s)) != -1:
@@ -72,10 +78,13 @@ class ScriptedModel:
         if isinstance(outputs, str) or not outputs:
             raise ValueError("El argumento `outputs` debe ser una lista no vacía de textos.")
         self.outputs = list(outputs)
+        if not all(isinstance(o, str) for o in self.outputs):
+            raise TypeError("El argumento `outputs` debe contener solo textos (str).")
         self.prompts: list[str] = []
 
     def complete(self, prompt: str, *, stop: Sequence[str] = (), max_tokens: int = 120) -> str:
-        """Siguiente salida del guion (se guarda el *prompt* recibido en ``self.prompts``)."""
+        """Siguiente salida del guion; la instrucción (*prompt*) recibida se guarda en
+        ``self.prompts``."""
         self.prompts.append(prompt)
         i = min(len(self.prompts) - 1, len(self.outputs) - 1)
         return cut_at_stop(self.outputs[i], stop)
@@ -111,7 +120,7 @@ class OpenAICompatibleModel:
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key = api_key if api_key is not None else os.environ.get(ENV_API_KEY)
-        self.timeout = timeout
+        self.timeout = check_positive_float(timeout, "timeout")
 
     def complete(self, prompt: str, *, stop: Sequence[str] = (), max_tokens: int = 120) -> str:
         """Envía ``prompt`` como mensaje de usuario y devuelve el texto de la respuesta."""
@@ -174,26 +183,119 @@ def _smollm2_path() -> tuple[str, str]:
     return folder, "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+MARKER = "completo.json"  # se escribe el último: sin él (o con tamaños distintos) la caché no vale
+_STALE_SECONDS = 3600
+
+
 def smollm2_cache_dir() -> Path:
-    """Carpeta con SmolLM2 ya convertido a ``float32`` (``GENAI_CACHE_DIR`` o ``~/.cache``)."""
+    """Carpeta con SmolLM2 ya convertido a ``float32`` (``GENAI_CACHE_DIR`` o ``~/.cache``).
+
+    Una ruta relativa en ``GENAI_CACHE_DIR`` se resuelve a absoluta (si no, cada cuaderno
+    dejaría su propia caché en su carpeta).
+    """
     base = os.environ.get("GENAI_CACHE_DIR") or Path.home() / ".cache" / "genai_utils"
-    return Path(base) / "smollm2-135m-instruct-f32"
+    return Path(base).expanduser().resolve() / "smollm2-135m-instruct-f32"
+
+
+def smollm2_cache_ready(cache: str | os.PathLike[str] | None = None) -> bool:
+    """``True`` si la caché está **completa**: tiene el marcador ``completo.json`` y cada archivo
+    que este anota existe con el tamaño anotado (un ``pesos.pt`` vacío o a medias no vale)."""
+    folder = smollm2_cache_dir() if cache is None else Path(cache)
+    try:
+        files = json.loads((folder / MARKER).read_text(encoding="utf-8"))["archivos"]
+        return (
+            isinstance(files, dict)
+            and int(files.get("pesos.pt", 0)) > 0
+            and all((folder / name).stat().st_size == int(size) for name, size in files.items())
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _legacy_cache(cache: Path) -> bool:
+    """Caché de una versión anterior (sin marcador): se intenta cargar; si falla, se rehace."""
+    try:
+        return (cache / "pesos.pt").stat().st_size > 0 and (cache / "config.json").is_file()
+    except OSError:
+        return False
+
+
+def _write_marker(folder: Path) -> None:
+    """Sincroniza con el disco cada archivo de ``folder`` y escribe el marcador con sus tamaños."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != MARKER:
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+            files[path.relative_to(folder).as_posix()] = path.stat().st_size
+    marker = folder / MARKER
+    with open(marker, "w", encoding="utf-8") as handle:
+        json.dump({"archivos": files}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # pragma: no cover - Windows no sincroniza carpetas
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_stale_temps(cache: Path) -> None:
+    """Borra las carpetas ``<caché>.<pid>.tmp`` que dejó una conversión interrumpida."""
+    for tmp in cache.parent.glob(f"{cache.name}.*.tmp"):
+        pid = tmp.name[len(cache.name) + 1 : -len(".tmp")]
+        if not pid.isdigit() or int(pid) == os.getpid() or _process_alive(int(pid), tmp):
+            continue
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _process_alive(pid: int, tmp: Path) -> bool:
+    if os.name != "posix":  # pragma: no cover - en Windows os.kill(pid, 0) mataría el proceso
+        try:
+            return time.time() - tmp.stat().st_mtime < _STALE_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # existe pero es de otro usuario
+        return True
+    return True
 
 
 def _save_cache(model: object, tokenizer: object, cache: Path) -> None:
-    """Guarda el modelo convertido (unos 540 MB); si no se puede, sigue sin caché."""
+    """Guarda el modelo convertido (unos 540 MB); si no se puede, sigue sin caché.
+
+    Se escribe en ``<caché>.<pid>.tmp``, se sincroniza con el disco, se añade el marcador de
+    completitud y se renombra de una vez: otro proceso nunca ve una caché a medias. Cualquier
+    error (disco lleno, permisos…) borra el temporal y deja el modelo en memoria funcionando.
+    """
     import torch
 
     tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
     try:
-        tmp.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(cache)
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
         config = model.config.to_dict()  # type: ignore[attr-defined]
         config.pop("quantization_config", None)  # ya no está cuantizado: son float32
         (tmp / "config.json").write_text(json.dumps(config), encoding="utf-8")
         tokenizer.save_pretrained(tmp)  # type: ignore[attr-defined]
         torch.save(model.state_dict(), tmp / "pesos.pt")  # type: ignore[attr-defined]
-        tmp.rename(cache)  # de una vez: otro proceso nunca ve una caché a medias
-    except (OSError, ValueError, TypeError):
+        _write_marker(tmp)
+        if cache.exists() and not smollm2_cache_ready(cache):
+            shutil.rmtree(cache)  # una caché incompleta anterior
+        tmp.rename(cache)  # de una vez; si otro proceso ya la dejó completa, falla y se ignora
+        _fsync_dir(cache.parent)
+    except Exception:  # noqa: BLE001 - p. ej. RuntimeError de torch.save con el disco lleno
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -222,13 +324,25 @@ class SmolLM2Model:
         hf_logging.disable_progress_bar()
         folder, name = _smollm2_path()
         cache = smollm2_cache_dir()
+        with contextlib.suppress(OSError):  # temporales de conversiones interrumpidas
+            _remove_stale_temps(cache)
         with contextlib.redirect_stderr(io.StringIO()):  # barras de progreso de la conversión
-            if (cache / "pesos.pt").exists():  # ya convertido: se carga en pocos segundos
-                self.tokenizer = AutoTokenizer.from_pretrained(cache)
-                config = AutoConfig.from_pretrained(cache)
-                self.model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-                self.model.load_state_dict(torch.load(cache / "pesos.pt", weights_only=True))
-            else:  # la primera vez se descuantiza el GGUF (lento) y se guarda el resultado
+            ready = smollm2_cache_ready(cache)
+            loaded = False
+            if ready or _legacy_cache(cache):  # ya convertido: se carga en pocos segundos
+                try:
+                    self.tokenizer = AutoTokenizer.from_pretrained(cache)
+                    config = AutoConfig.from_pretrained(cache)
+                    self.model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+                    state = torch.load(cache / "pesos.pt", weights_only=True)
+                    self.model.load_state_dict(state)
+                    loaded = True
+                except Exception:  # noqa: BLE001 - caché dañada: se rehace desde el GGUF
+                    shutil.rmtree(cache, ignore_errors=True)
+                if loaded and not ready:  # caché antigua que sí carga: se le pone el marcador
+                    with contextlib.suppress(OSError):
+                        _write_marker(cache)
+            if not loaded:  # la primera vez se descuantiza el GGUF (lento) y se guarda
                 self.tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
                 self.model = AutoModelForCausalLM.from_pretrained(
                     folder, gguf_file=name, dtype=torch.float32

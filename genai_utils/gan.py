@@ -31,14 +31,14 @@ from tqdm.auto import tqdm
 from genai_utils.recipes import Recipe, get_recipe
 from genai_utils.training import get_device, limit_threads
 from genai_utils.validation import (
+    MAX_SIZE,
     check_choice,
     check_fraction,
-    check_labels,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
-    check_tensor,
 )
+from genai_utils.validation_tensors import check_labels, check_model, check_tensor
 
 RING_MODES = 8
 RING_RADIUS = 3.0
@@ -56,7 +56,7 @@ DIGIT_BETAS: tuple[float, float] = tuple(_DIGIT_RECIPE.training["betas"])
 # ---------------------------------------------------------------- el anillo de gaussianas
 def ring_centers(n_modes: int = RING_MODES, radius: float = RING_RADIUS) -> torch.Tensor:
     """Centros (n_modes, 2) de ``n_modes`` gaussianas repartidas por igual en una circunferencia."""
-    check_positive_int(n_modes, "n_modes")
+    check_positive_int(n_modes, "n_modes", maximum=MAX_SIZE)
     check_positive_float(radius, "radius")
     angles = 2 * math.pi * torch.arange(n_modes, dtype=torch.float64) / n_modes
     return (radius * torch.stack([angles.cos(), angles.sin()], dim=1)).float()
@@ -75,7 +75,7 @@ def sample_ring(
     Con los valores por defecto es la misma distribución que ``toy_2d("gaussian_mixture")``:
     8 modos en un radio 3 con desviación típica 0,2. Usa su propio generador (``seed``).
     """
-    check_positive_int(n, "n")
+    check_positive_int(n, "n", maximum=MAX_SIZE)
     check_positive_float(std, "std")
     check_non_negative_int(seed, "seed")
     centers = ring_centers(n_modes, radius)
@@ -116,7 +116,7 @@ def mode_coverage(
     muestras. Los centros deben estar a más de ``6·std`` entre sí para que cada muestra caiga
     cerca de un solo modo.
     """
-    check_tensor(samples, "samples", ndim=2, last_dims=(2,), floating=True)
+    check_tensor(samples, "samples", ndim=2, last_dims=(2,), floating=True, finite=True)
     if len(samples) == 0:
         raise ValueError("El argumento `samples` no contiene ninguna muestra.")
     centers = ring_centers() if centers is None else centers
@@ -137,6 +137,11 @@ def mode_coverage(
 
 # ---------------------------------------------------------------- las redes
 def _as_shape(shape: int | Sequence[int], name: str) -> tuple[int, ...]:
+    if isinstance(shape, str | bytes) or not isinstance(shape, int | Sequence):
+        raise TypeError(
+            f"El argumento `{name}` debe ser un entero o una tupla de enteros; se recibió "
+            f"{shape!r}."
+        )
     dims = (shape,) if isinstance(shape, int) else tuple(shape)
     if not dims:
         raise ValueError(f"El argumento `{name}` no puede estar vacío.")
@@ -275,10 +280,19 @@ def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> 
     calculada a partir de los *logits* de forma estable. Con ``D = 1/2`` en todas partes vale
     ``2·log 2 ≈ 1,386``.
     """
-    check_tensor(real_logits, "real_logits", floating=True)
-    check_tensor(fake_logits, "fake_logits", floating=True)
+    _check_logits(real_logits, "real_logits")
+    _check_logits(fake_logits, "fake_logits")
+    return _discriminator_loss(real_logits, fake_logits)
+
+
+def _discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    # Sin comprobaciones: ``train_step`` la llama en cada paso.
     # −log sigmoid(l) = softplus(−l)   y   −log(1 − sigmoid(l)) = softplus(l)
     return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def _check_logits(logits: object, name: str) -> None:
+    check_tensor(logits, name, ndim=(1, 2), floating=True, finite=True, non_empty=True)
 
 
 def generator_loss(fake_logits: torch.Tensor, kind: str = "non_saturating") -> torch.Tensor:
@@ -289,8 +303,12 @@ def generator_loss(fake_logits: torch.Tensor, kind: str = "non_saturating") -> t
     * ``"non_saturating"``: ``−E[log D(G(z))]``, la que se usa en la práctica: el mismo punto
       fijo, pero gradientes grandes justo cuando el generador lo hace mal.
     """
-    check_tensor(fake_logits, "fake_logits", floating=True)
+    _check_logits(fake_logits, "fake_logits")
     check_choice(kind, "kind", GENERATOR_LOSSES)
+    return _generator_loss(fake_logits, kind)
+
+
+def _generator_loss(fake_logits: torch.Tensor, kind: str) -> torch.Tensor:
     if kind == "minimax":
         return -F.softplus(fake_logits).mean()
     return F.softplus(-fake_logits).mean()
@@ -298,8 +316,8 @@ def generator_loss(fake_logits: torch.Tensor, kind: str = "non_saturating") -> t
 
 def optimal_discriminator(p_data: torch.Tensor, p_model: torch.Tensor) -> torch.Tensor:
     """Discriminador óptimo ``D*(x) = p_data(x) / (p_data(x) + p_g(x))`` a partir de densidades."""
-    check_tensor(p_data, "p_data", floating=True)
-    check_tensor(p_model, "p_model", floating=True)
+    check_tensor(p_data, "p_data", floating=True, finite=True, non_empty=True)
+    check_tensor(p_model, "p_model", floating=True, finite=True, non_empty=True)
     if p_data.shape != p_model.shape:
         raise ValueError(
             "Los argumentos `p_data` y `p_model` deben tener la misma forma; se recibieron "
@@ -349,12 +367,14 @@ def train_step(
     check_choice(loss, "loss", GENERATOR_LOSSES)
     # 1) Discriminador: las muestras falsas se separan del grafo (detach) para no mover G.
     fake = generator(z, labels)
-    d_loss = discriminator_loss(discriminator(real, labels), discriminator(fake.detach(), labels))
+    d_loss = _discriminator_loss(
+        discriminator(real, labels), discriminator(fake.detach(), labels)
+    )
     opt_d.zero_grad(set_to_none=True)
     d_loss.backward()
     opt_d.step()
     # 2) Generador: el gradiente atraviesa D (ya actualizado), pero solo se mueve G.
-    g_loss = generator_loss(discriminator(fake, labels), loss)
+    g_loss = _generator_loss(discriminator(fake, labels), loss)
     opt_g.zero_grad(set_to_none=True)
     g_loss.backward()
     opt_g.step()
@@ -459,7 +479,8 @@ def sample(
     seed: int = 0,
 ) -> torch.Tensor:
     """``n`` muestras del generador (en la CPU) con ruido sorteado con la semilla ``seed``."""
-    check_positive_int(n, "n")
+    check_model(generator, "generator", Generator)
+    check_positive_int(n, "n", maximum=MAX_SIZE)
     check_non_negative_int(seed, "seed")
     device = next(generator.parameters()).device
     z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))

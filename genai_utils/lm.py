@@ -6,8 +6,8 @@
 * :func:`train_lm` entrena durante un número de pasos o de segundos, con la tasa de aprendizaje
   en calentamiento lineal y descenso en coseno.
 * :func:`evaluate_lm` recorre un texto de validación en ventanas **sin solapamiento** y devuelve
-  la log-pérdida total; :func:`bits_per_char` la divide por el número de caracteres y por ln 2,
-  así que sirve igual para tokens de carácter que para tokens BPE.
+  la log-verosimilitud negativa total; :func:`bits_per_char` la divide por el número de
+  caracteres y por ln 2, así que sirve igual para tokens de carácter que para tokens BPE.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from genai_utils.validation import (
+    MAX_SIZE,
+    check_non_negative_float,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
-    check_tensor,
+    check_text,
 )
+from genai_utils.validation_tensors import check_model, check_tensor
 
 __all__ = ["CharVocab", "LMHistory", "bits_per_char", "evaluate_lm", "random_windows", "train_lm"]
 
@@ -35,8 +38,7 @@ class CharVocab:
     """Vocabulario de caracteres: un identificador por cada carácter distinto de ``text``."""
 
     def __init__(self, text: str) -> None:
-        if not isinstance(text, str) or not text:
-            raise ValueError("El argumento `text` debe ser un texto no vacío.")
+        check_text(text, "text")
         self.chars = sorted(set(text))
         self._index = {c: i for i, c in enumerate(self.chars)}
 
@@ -70,7 +72,7 @@ def random_windows(
     """Minilote de ``batch_size`` ventanas aleatorias de ``data`` (1-D): ``x`` y ``y = x`` + 1."""
     check_tensor(data, "data", ndim=1, floating=False)
     check_positive_int(context, "context")
-    check_positive_int(batch_size, "batch_size")
+    check_positive_int(batch_size, "batch_size", maximum=MAX_SIZE)
     if len(data) <= context:
         raise ValueError(
             f"El argumento `data` tiene {len(data)} tokens; hacen falta más que `context` "
@@ -226,7 +228,7 @@ def evaluate_lm(
     device: torch.device | str = "cpu",
     stride: int | None = None,
 ) -> tuple[float, int]:
-    """Log-pérdida total (nats) y número de tokens predichos en ventanas sin solapamiento.
+    """Log-verosimilitud negativa total (nats) y tokens predichos, en ventanas sin solapamiento.
 
     Cada ventana de ``context + 1`` tokens aporta ``context`` predicciones; las ventanas se
     solapan solo en un token (el último objetivo de una es la primera entrada de la siguiente),
@@ -237,8 +239,10 @@ def evaluate_lm(
     siguientes solo sus últimos ``stride`` tokens, así que cada token se sigue prediciendo una
     sola vez pero, salvo al principio, con al menos ``context - stride`` tokens de contexto.
     """
+    check_model(model)
     check_tensor(ids, "ids", ndim=1, floating=False)
     check_positive_int(context, "context")
+    check_positive_int(batch_size, "batch_size")
     if stride is not None:
         check_positive_int(stride, "stride")
         if stride > context:
@@ -302,6 +306,7 @@ def _evaluate_sliding(
 
 
 def bits_per_char(total_nats: float, n_chars: int) -> float:
-    """Convierte una log-pérdida total en nats en bits por carácter: total / (n_chars · ln 2)."""
+    """Log-verosimilitud negativa total en nats → bits por carácter: total / (n_chars · ln 2)."""
+    check_non_negative_float(total_nats, "total_nats")
     check_positive_int(n_chars, "n_chars")
     return total_nats / (n_chars * math.log(2))

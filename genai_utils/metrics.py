@@ -22,7 +22,8 @@ from torch.nn import functional as F
 
 from genai_utils.data import IMAGE_SIZE, load_digits
 from genai_utils.training import fit, limit_threads
-from genai_utils.validation import check_non_negative_int, check_positive_int, check_tensor
+from genai_utils.validation import check_non_negative_int, check_positive_int
+from genai_utils.validation_tensors import check_digit_images, check_tensor
 
 FEATURE_DIM = 64
 _PIXELS = IMAGE_SIZE * IMAGE_SIZE
@@ -77,10 +78,8 @@ def _trained_classifier(seed: int) -> nn.Module:
 
 
 def _flat_digits(images: object, name: str) -> torch.Tensor:
-    check_tensor(images, name, ndim=(2, 3, 4), floating=True)
-    shapes = {2: (_PIXELS,), 3: (IMAGE_SIZE, IMAGE_SIZE), 4: (1, IMAGE_SIZE, IMAGE_SIZE)}
-    check_tensor(images, name, last_dims=shapes[images.ndim])
-    return images.detach().to("cpu", torch.float32).reshape(-1, _PIXELS)
+    flat = check_digit_images(images, name, allow_hw=True)
+    return flat.detach().to("cpu", torch.float32)
 
 
 @torch.no_grad()

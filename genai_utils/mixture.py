@@ -17,12 +17,8 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from genai_utils.validation import (
-    check_non_negative_int,
-    check_positive_float,
-    check_positive_int,
-    check_tensor,
-)
+from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = ["GaussianMixture", "fit_mixture"]
 

@@ -4,7 +4,7 @@ Un modelo de orden ``n`` aproxima la factorización autorregresiva
 
     p(x_1, …, x_T) = Π_t p(x_t | x_<t)
 
-condicionando cada carácter solo en los ``n − 1`` anteriores. Las probabilidades se estiman
+condicionando cada carácter solo a los ``n − 1`` anteriores. Las probabilidades se estiman
 contando en el texto de entrenamiento, con suavizado aditivo (*add-alpha*):
 
     p(c | contexto) = (N(contexto, c) + α) / (N(contexto) + α·V)
@@ -21,11 +21,11 @@ Reglas de los bordes:
   que el modelo sigue siendo una distribución de probabilidad válida. Sin retroceso
   (``backoff=False``), un contexto no visto da la distribución uniforme.
 
-* Al principio de un texto (o con un *prompt* corto) hay menos de ``n − 1`` caracteres previos: se
-  usa el contexto disponible, más corto, con sus propios recuentos (el modelo guarda los de todas
-  las longitudes de ``0`` a ``n − 1``).
-* Un carácter desconocido (no visto al entrenar) dentro de un *prompt* se conserva en el texto; los
-  contextos que lo contienen no aparecieron nunca, así que se aplica la regla anterior.
+* Al principio de un texto, o tras una instrucción (*prompt*) corta, hay menos de ``n − 1``
+  caracteres previos: se usa el contexto disponible, más corto, con sus propios recuentos (el
+  modelo guarda los de todas las longitudes de ``0`` a ``n − 1``).
+* Un carácter desconocido (no visto al entrenar) dentro de la instrucción se conserva en el
+  texto; los contextos que lo contienen no aparecieron nunca, así que se aplica la regla anterior.
 * ``log_prob`` y ``perplexity`` no pueden puntuar un carácter desconocido: por defecto lanzan un
   error; con ``on_unknown="skip"`` lo omiten del promedio (pero sigue formando parte de los
   contextos).
@@ -50,29 +50,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
-import torch
-from torch import Tensor
-
-from genai_utils.sampling import apply_temperature, sample_categorical
 from genai_utils.validation import (
     check_choice,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_text,
 )
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 __all__ = ["SMOOTHINGS", "CharNGram"]
 
 SMOOTHINGS = ("add_alpha", "kneser_ney")
-
-
-def _check_text(text: object, name: str) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"`{name}` debe ser un texto (str), no {type(text).__name__}.")
-    if not text:
-        raise ValueError(f"`{name}` está vacío: hace falta al menos un carácter.")
-    return text
 
 
 class CharNGram:
@@ -126,7 +119,7 @@ class CharNGram:
     # ------------------------------------------------------------------ entrenamiento
     def fit(self, text: str) -> CharNGram:
         """Cuenta los n-gramas de ``text`` (sustituye el ajuste anterior). Devuelve ``self``."""
-        _check_text(text, "text")
+        check_text(text, "text")
         self.vocab = sorted(set(text))
         self._index = {c: i for i, c in enumerate(self.vocab)}
         self._counts, self._totals = [], []
@@ -208,8 +201,12 @@ class CharNGram:
         vieron y ``backoff`` está activado).
         """
         self._require_fit()
-        if not isinstance(context, str):
-            raise TypeError(f"`context` debe ser un texto (str), no {type(context).__name__}.")
+        check_text(context, "context", allow_empty=True)
+        return self._distribution(context)
+
+    def _distribution(self, context: str) -> Tensor:
+        import torch  # solo aquí: contar y ajustar el modelo no necesita PyTorch
+
         ctx = self._context(context)
         if self.smoothing == "kneser_ney":
             values = [self._prob(ctx, c) for c in self.vocab]
@@ -253,7 +250,7 @@ class CharNGram:
 
     def _score(self, text: str, on_unknown: str) -> tuple[float, int]:
         self._require_fit()
-        _check_text(text, "text")
+        check_text(text, "text")
         check_choice(on_unknown, "on_unknown", ("error", "skip"))
         unknown = sorted(set(text) - set(self.vocab))
         if unknown and on_unknown == "error":
@@ -281,16 +278,19 @@ class CharNGram:
         """
         self._require_fit()
         check_non_negative_int(n_chars, "n_chars")
-        if not isinstance(prompt, str):
-            raise TypeError(f"`prompt` debe ser un texto (str), no {type(prompt).__name__}.")
+        check_text(prompt, "prompt", allow_empty=True)
         check_positive_float(temperature, "temperature")
         check_non_negative_int(seed, "seed")
+        import torch
+
+        from genai_utils.sampling import _sample, _softmax
+
         generator = torch.Generator().manual_seed(int(seed))
         text = prompt
-        for _ in range(int(n_chars)):
-            logits = self.next_char_distribution(text).log()
-            probs = apply_temperature(logits, float(temperature))
-            text += self.vocab[sample_categorical(probs, generator=generator)]
+        for _ in range(int(n_chars)):  # argumentos ya validados: nada se comprueba por carácter
+            logits = self._distribution(text).log()
+            probs = _softmax(logits, float(temperature))
+            text += self.vocab[_sample(probs, generator)]
         return text
 
     def __repr__(self) -> str:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from genai_utils.validation import check_positive_int, check_tensor
+from genai_utils.validation import check_positive_int
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = ["PCA"]
 
@@ -40,7 +41,7 @@ class PCA:
 
     def fit(self, x: Tensor) -> PCA:
         """Calcula la media y las componentes principales de ``x`` ``(N, D)``. Devuelve ``self``."""
-        check_tensor(x, "x", ndim=2, floating=True)
+        check_tensor(x, "x", ndim=2, floating=True, finite=True)
         n, d = x.shape
         if n < 2:
             raise ValueError("`x` necesita al menos 2 filas (datos) para estimar varianzas.")

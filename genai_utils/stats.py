@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from statistics import NormalDist
 
-from genai_utils.validation import check_non_negative_int, check_positive_int
+from genai_utils.validation import check_fraction, check_non_negative_int, check_positive_int
 
 __all__ = ["wilson_interval"]
 
@@ -19,17 +19,16 @@ __all__ = ["wilson_interval"]
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Intervalo de Wilson ``(bajo, alto)`` para la proporción ``successes / n``.
 
-    >>> [round(x, 3) for x in wilson_interval(81, 90)]
-    [0.821, 0.946]
+    >>> from genai_utils.report import fmt_num
+    >>> bajo, alto = wilson_interval(81, 90)
+    >>> fmt_num(bajo, 3), fmt_num(alto, 3)
+    ('0,821', '0,946')
     """
     check_non_negative_int(successes, "successes")
     check_positive_int(n, "n")
     if successes > n:
         raise ValueError(f"`successes` ({successes}) no puede ser mayor que `n` ({n}).")
-    if isinstance(confidence, bool) or not isinstance(confidence, float | int) or not (
-        0 < confidence < 1
-    ):
-        raise ValueError(f"`confidence` debe ser un número entre 0 y 1; se recibió {confidence!r}.")
+    check_fraction(confidence, "confidence")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)

@@ -19,12 +19,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from genai_utils.validation import (
-    check_non_negative_int,
-    check_positive_float,
-    check_positive_int,
-    check_tensor,
-)
+from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
+from genai_utils.validation_tensors import check_model, check_tensor
 
 Batch = tuple[torch.Tensor, ...]
 LossFn = Callable[..., torch.Tensor]
@@ -67,7 +63,7 @@ def limit_threads(n: int = 1) -> Iterator[None]:
 
 def count_parameters(model: nn.Module) -> int:
     """Cuenta los parámetros entrenables (``requires_grad=True``) de ``model``."""
-    _check_model(model)
+    check_model(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -109,7 +105,7 @@ def fit(
     los minilotes y cualquier azar dentro de ``loss_fn``; el estado aleatorio global se
     restaura al terminar. Devuelve un ``History``.
     """
-    _check_model(model)
+    check_model(model)
     if not callable(loss_fn):
         raise TypeError(f"El argumento `loss_fn` debe ser una función; se recibió {loss_fn!r}.")
     check_positive_int(epochs, "epochs")
@@ -203,7 +199,7 @@ def evaluate(
     device: torch.device | str | None = None,
 ) -> float:
     """Pérdida media de ``loss_fn`` sobre ``data``, en modo evaluación y sin gradientes."""
-    _check_model(model)
+    check_model(model)
     check_positive_int(batch_size, "batch_size")
     tensors = _as_batch(data, "data")
     if device is None:
@@ -267,11 +263,3 @@ def _as_batch(data: object, name: str) -> Batch:
     if sizes[0] == 0:
         raise ValueError(f"El argumento `{name}` no contiene ningún ejemplo.")
     return tensors
-
-
-def _check_model(model: object) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            "El argumento `model` debe ser un `torch.nn.Module`; "
-            f"se recibió {type(model).__name__}."
-        )

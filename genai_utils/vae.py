@@ -31,10 +31,16 @@ from genai_utils.data import IMAGE_SIZE, load_digits
 from genai_utils.recipes import get_recipe
 from genai_utils.training import fit, get_device, limit_threads
 from genai_utils.validation import (
-    check_labels,
+    MAX_SIZE,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_real,
+)
+from genai_utils.validation_tensors import (
+    check_digit_images,
+    check_labels,
+    check_model,
     check_tensor,
 )
 
@@ -71,6 +77,13 @@ def reparameterize(
     ``logvar`` a través de una suma y un producto (el truco de la reparametrización).
     """
     _check_gaussian(mu, logvar)
+    return _reparameterize(mu, logvar, generator)
+
+
+def _reparameterize(
+    mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None
+) -> torch.Tensor:
+    # Sin comprobaciones: ``VAE.forward`` la llama en cada lote.
     eps = torch.randn(mu.shape, generator=generator, dtype=mu.dtype, device="cpu").to(mu.device)
     return mu + torch.exp(0.5 * logvar) * eps
 
@@ -78,6 +91,11 @@ def reparameterize(
 def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(N(μ, diag σ²) ‖ N(0, I)) en nats, una por fila: ``½ Σ (μ² + σ² − 1 − log σ²)``."""
     _check_gaussian(mu, logvar)
+    return _gaussian_kl(mu, logvar)
+
+
+def _gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    # Sin comprobaciones: ``elbo`` la llama en cada lote con las salidas del codificador.
     return 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=-1)
 
 
@@ -87,7 +105,7 @@ def binomial_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Tens
     ``x`` son imágenes en [0, 1] (niveles 0…16 divididos por 16), de forma (N, 1, 8, 8) o
     (N, 64); ``logits`` tiene forma (N, 64) y ``p = sigmoid(logits)``. Devuelve (N,).
     """
-    check_tensor(logits, "logits", ndim=2, last_dims=(PIXELS,), floating=True)
+    check_tensor(logits, "logits", ndim=2, last_dims=(PIXELS,), floating=True, finite=True)
     counts = _grey_counts(x, "x")
     if len(counts) != len(logits):
         raise ValueError(
@@ -98,7 +116,7 @@ def binomial_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Tens
 
 
 def _binomial_ll(logits: torch.Tensor, counts: torch.Tensor) -> torch.Tensor:
-    """Núcleo sin comprobaciones: ``counts`` (N, 64) son los niveles enteros 0…16 como float."""
+    """Cálculo sin comprobaciones: ``counts`` (N, 64) son los niveles enteros 0…16 como float."""
     n = float(GREY_LEVELS)
     log_comb = _LOG_COMB.to(logits.device, logits.dtype)[counts.long()]
     # log p = logsigmoid(l) y log(1 − p) = logsigmoid(−l) = logsigmoid(l) − l: una sola llamada.
@@ -113,18 +131,17 @@ _LOG_COMB = torch.tensor(
 
 def bits_per_dim(nll_nats: float | torch.Tensor, dims: int = PIXELS) -> float | torch.Tensor:
     """Convierte una log-verosimilitud negativa en nats por imagen a bits por dimensión."""
+    if isinstance(nll_nats, torch.Tensor):
+        check_tensor(nll_nats, "nll_nats", floating=True, finite=True)
+    else:
+        check_real(nll_nats, "nll_nats")
     check_positive_int(dims, "dims")
     return nll_nats / (dims * math.log(2.0))
 
 
 def _grey_counts(x: object, name: str) -> torch.Tensor:
-    check_tensor(x, name, ndim=(2, 4), floating=True)
-    if x.ndim == 4:
-        check_tensor(x, name, last_dims=(1, IMAGE_SIZE, IMAGE_SIZE))
-    else:
-        check_tensor(x, name, last_dims=(PIXELS,))
-    flat = x.reshape(len(x), PIXELS)
-    if flat.numel() and (flat.min() < 0 or flat.max() > 1):
+    flat = check_digit_images(x, name, min_count=1)
+    if not bool(((flat >= 0) & (flat <= 1)).all()):  # también rechaza NaN
         raise ValueError(
             f"El argumento `{name}` debe contener valores en [0, 1] (niveles de gris divididos "
             f"por {GREY_LEVELS}); se recibieron valores entre {flat.min().item():.3g} y "
@@ -134,8 +151,8 @@ def _grey_counts(x: object, name: str) -> torch.Tensor:
 
 
 def _check_gaussian(mu: object, logvar: object) -> None:
-    check_tensor(mu, "mu", floating=True)
-    check_tensor(logvar, "logvar", floating=True)
+    check_tensor(mu, "mu", floating=True, finite=True)
+    check_tensor(logvar, "logvar", floating=True, finite=True)
     if mu.shape != logvar.shape:
         raise ValueError(
             "Los argumentos `mu` y `logvar` deben tener la misma forma; se recibieron "
@@ -172,7 +189,7 @@ class VAE(nn.Module):
         self, x: torch.Tensor, y: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Media y log-varianza de ``q(z | x)``, cada una de forma (N, latent_dim)."""
-        flat = _flat_images(x, "x")
+        flat = check_digit_images(x, "x")
         h = self.encoder(self._with_labels(flat, y))
         mu, logvar = h.chunk(2, dim=-1)
         return mu, logvar.clamp(-12.0, 8.0)  # evita varianzas que desborden exp()
@@ -195,7 +212,7 @@ class VAE(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Codifica, muestrea ``z`` reparametrizando y decodifica: ``(logits, μ, logvar)``."""
         mu, logvar = self.encode(x, y)
-        z = reparameterize(mu, logvar, generator=generator)
+        z = _reparameterize(mu, logvar, generator)
         return self.decode(z, y), mu, logvar
 
     def _with_labels(self, h: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
@@ -228,7 +245,7 @@ class Autoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Código latente (N, latent_dim) de las imágenes ``x``."""
-        return self.encoder(_flat_images(x, "x"))
+        return self.encoder(check_digit_images(x, "x"))
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Logits (N, 64) de la reconstrucción."""
@@ -261,23 +278,6 @@ def init_decoder_bias(model: VAE | Autoencoder, x: torch.Tensor) -> None:
     last.bias.copy_(torch.log(mean / (1 - mean)).to(last.bias))
 
 
-def _flat_images(x: object, name: str) -> torch.Tensor:
-    check_tensor(x, name, ndim=(2, 4), floating=True)
-    if x.ndim == 4:
-        check_tensor(x, name, last_dims=(1, IMAGE_SIZE, IMAGE_SIZE))
-    else:
-        check_tensor(x, name, last_dims=(PIXELS,))
-    return x.reshape(len(x), PIXELS)
-
-
-def _check_vae(model: object) -> VAE:
-    if not isinstance(model, VAE):
-        raise TypeError(
-            f"El argumento `model` debe ser un `VAE`; se recibió {type(model).__name__}."
-        )
-    return model
-
-
 # ------------------------------------------------------------------ ELBO y pérdidas
 @dataclass(frozen=True)
 class ELBOTerms:
@@ -304,10 +304,10 @@ def elbo(
     generator: torch.Generator | None = None,
 ) -> ELBOTerms:
     """Los dos términos de la ELBO de ``model`` sobre las imágenes ``x`` (y etiquetas ``y``)."""
-    _check_vae(model)
+    check_model(model, "model", VAE)
     counts = _grey_counts(x, "x")
     logits, mu, logvar = model(x, y, generator=generator)
-    return ELBOTerms(_binomial_ll(logits, counts), gaussian_kl(mu, logvar))
+    return ELBOTerms(_binomial_ll(logits, counts), _gaussian_kl(mu, logvar))
 
 
 def vae_loss(
@@ -351,7 +351,7 @@ def importance_log_likelihood(
     Con ``K = 1`` es una muestra de la ELBO; al crecer ``K`` el estimador sube hacia
     ``log p(x)`` (nunca lo supera en media).
     """
-    _check_vae(model)
+    check_model(model, "model", VAE)
     check_positive_int(n_samples, "n_samples")
     check_positive_int(batch_size, "batch_size")
     check_non_negative_int(seed, "seed")
@@ -405,8 +405,8 @@ def sample_images(
 
     Devuelve (n, 1, 8, 8) en [0, 1]. Un VAE condicional necesita ``labels`` (n,).
     """
-    _check_vae(model)
-    check_positive_int(n, "n")
+    check_model(model, "model", VAE)
+    check_positive_int(n, "n", maximum=MAX_SIZE)
     check_non_negative_int(seed, "seed")
     generator = torch.Generator().manual_seed(seed)
     device = next(model.parameters()).device

@@ -3,6 +3,18 @@
 Cada función recibe el valor y el nombre del argumento, y devuelve el valor validado o lanza
 un error en español que nombra el argumento, dice qué se esperaba y qué se recibió. Así el
 lector ve un mensaje claro en lugar de una traza opaca de PyTorch.
+
+Convención: un valor de tipo equivocado lanza ``TypeError``; uno del tipo correcto pero fuera
+de rango (negativo, NaN, infinito, vacío…) lanza ``ValueError``.
+
+Este módulo no importa PyTorch, para que los módulos de Python puro (``bpe``, ``corpus``,
+``stats``, la calculadora…) se carguen en décimas de segundo. Las comprobaciones de tensores
+(``check_tensor``, ``check_labels``, ``check_model``, ``check_digit_images``) viven en
+:mod:`genai_utils.validation_tensors`; se pueden importar también desde aquí, y entonces
+cargan PyTorch solo la primera vez que se piden.
+
+Las comprobaciones son baratas, pero se hacen una vez en la frontera de la API pública, no
+dentro de los bucles que se repiten por *token* o por paso.
 """
 
 from __future__ import annotations
@@ -10,8 +22,37 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import Any
 
-import torch
+__all__ = [
+    "MAX_SIZE",
+    "check_bool",
+    "check_choice",
+    "check_fraction",
+    "check_non_negative_float",
+    "check_non_negative_int",
+    "check_positive_float",
+    "check_positive_int",
+    "check_real",
+    "check_text",
+    "check_top_p",
+]
+
+# Tope de los argumentos de tamaño (número de muestras, pasos, clases…): mucho más de lo que
+# usa el libro y bastante menos de lo que agota la memoria de un portátil. Un tamaño absurdo
+# (p. ej. 10**18) da así un error claro en lugar de un fallo del asignador de memoria.
+MAX_SIZE = 10_000_000
+
+# Nombres que viven en ``validation_tensors`` (cargan PyTorch al pedirlos).
+_TENSOR_CHECKS = ("check_digit_images", "check_labels", "check_model", "check_tensor")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TENSOR_CHECKS:
+        from genai_utils import validation_tensors
+
+        return getattr(validation_tensors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _is_int(value: object) -> bool:
@@ -22,23 +63,48 @@ def _is_real(value: object) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
-def check_positive_int(value: object, name: str) -> int:
-    """Devuelve ``value`` si es un entero mayor que cero; si no, lanza un error."""
+def _check_maximum(value: int, name: str, maximum: int | None) -> None:
+    if maximum is not None and value > maximum:
+        raise ValueError(
+            f"El argumento `{name}` no puede superar {maximum}; se recibió {value!r}."
+        )
+
+
+def check_positive_int(value: object, name: str, *, maximum: int | None = None) -> int:
+    """Devuelve ``value`` si es un entero mayor que cero (y no mayor que ``maximum``)."""
     if not _is_int(value) or value <= 0:
         raise _int_error(value, name, "un entero positivo")
+    _check_maximum(int(value), name, maximum)
     return int(value)
 
 
-def check_non_negative_int(value: object, name: str) -> int:
-    """Devuelve ``value`` si es un entero mayor o igual que cero; si no, lanza un error."""
+def check_non_negative_int(value: object, name: str, *, maximum: int | None = None) -> int:
+    """Devuelve ``value`` si es un entero mayor o igual que cero (y no mayor que ``maximum``)."""
     if not _is_int(value) or value < 0:
         raise _int_error(value, name, "un entero mayor o igual que cero")
+    _check_maximum(int(value), name, maximum)
     return int(value)
 
 
 def _int_error(value: object, name: str, expected: str) -> Exception:
     error = ValueError if _is_int(value) else TypeError
     return error(f"El argumento `{name}` debe ser {expected}; se recibió {value!r}.")
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Devuelve ``value`` si es ``True`` o ``False``; si no, lanza ``TypeError``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"El argumento `{name}` debe ser True o False; se recibió {value!r}.")
+    return value
+
+
+def check_real(value: object, name: str) -> float:
+    """Devuelve ``value`` como ``float`` si es un número real finito (de cualquier signo)."""
+    if not _is_real(value):
+        raise TypeError(f"El argumento `{name}` debe ser un número real; se recibió {value!r}.")
+    if not math.isfinite(value):
+        raise ValueError(f"El argumento `{name}` debe ser un número finito; se recibió {value!r}.")
+    return float(value)
 
 
 def check_positive_float(value: object, name: str) -> float:
@@ -48,6 +114,18 @@ def check_positive_float(value: object, name: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(
             f"El argumento `{name}` debe ser un número finito mayor que cero; se recibió {value!r}."
+        )
+    return float(value)
+
+
+def check_non_negative_float(value: object, name: str) -> float:
+    """Devuelve ``value`` como ``float`` si es un número finito mayor o igual que cero."""
+    if not _is_real(value):
+        raise TypeError(f"El argumento `{name}` debe ser un número ≥ 0; se recibió {value!r}.")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(
+            f"El argumento `{name}` debe ser un número finito mayor o igual que 0; "
+            f"se recibió {value!r}."
         )
     return float(value)
 
@@ -68,81 +146,39 @@ def check_fraction(value: object, name: str, *, open_interval: bool = True) -> f
     return float(value)
 
 
+def check_top_p(value: object, name: str) -> float:
+    """Devuelve ``value`` si es un número en (0, 1] (el umbral del muestreo *top-p*)."""
+    if not _is_real(value):
+        raise TypeError(
+            f"El argumento `{name}` (top-p) debe ser un número en el intervalo (0, 1]; "
+            f"se recibió {value!r}."
+        )
+    if not 0 < value <= 1:
+        raise ValueError(
+            f"El argumento `{name}` (top-p) debe ser un número en el intervalo (0, 1]; "
+            f"se recibió {value!r}."
+        )
+    return float(value)
+
+
 def check_choice(value: object, name: str, choices: Iterable[str]) -> str:
     """Devuelve ``value`` si es una de las opciones ``choices``; si no, las enumera."""
     options = tuple(choices)
-    if value not in options:
+    if not isinstance(value, str) or value not in options:
         valid = ", ".join(repr(c) for c in options)
-        raise ValueError(
+        error = ValueError if isinstance(value, str) else TypeError
+        raise error(
             f"El argumento `{name}` debe ser una de estas opciones: {valid}; se recibió {value!r}."
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
-def check_tensor(
-    x: object,
-    name: str,
-    *,
-    ndim: int | tuple[int, ...] | None = None,
-    last_dims: tuple[int, ...] | None = None,
-    floating: bool | None = None,
-) -> torch.Tensor:
-    """Comprueba que ``x`` sea un tensor con las dimensiones y el tipo esperados.
-
-    ``ndim`` es el número de dimensiones (o una tupla de valores admitidos), ``last_dims`` el
-    tamaño de las últimas dimensiones y ``floating=True`` exige un tipo de coma flotante
-    (``False`` exige un tipo entero o booleano).
-    """
-    if not isinstance(x, torch.Tensor):
+def check_text(value: object, name: str, *, allow_empty: bool = False) -> str:
+    """Devuelve ``value`` si es un texto (``str``), no vacío salvo con ``allow_empty=True``."""
+    if not isinstance(value, str):
         raise TypeError(
-            f"El argumento `{name}` debe ser un tensor de PyTorch; se recibió {type(x).__name__}."
+            f"El argumento `{name}` debe ser un texto (str); se recibió {type(value).__name__}."
         )
-    shape = tuple(x.shape)
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if x.ndim not in allowed:
-            expected = " o ".join(str(d) for d in allowed)
-            raise ValueError(
-                f"El argumento `{name}` debe tener {expected} dimensiones; "
-                f"se recibió un tensor de forma {shape}."
-            )
-    if last_dims is not None:
-        k = len(last_dims)
-        if x.ndim < k or shape[x.ndim - k :] != tuple(last_dims):
-            raise ValueError(
-                f"Las últimas dimensiones del argumento `{name}` deben ser {tuple(last_dims)}; "
-                f"se recibió un tensor de forma {shape}."
-            )
-    if floating is True and not x.is_floating_point():
-        raise TypeError(
-            f"El argumento `{name}` debe ser un tensor de coma flotante (p. ej. float32); "
-            f"se recibió dtype {x.dtype}. Conviértelo con `.float()`."
-        )
-    if floating is False and (x.is_floating_point() or x.is_complex()):
-        raise TypeError(
-            f"El argumento `{name}` debe ser un tensor de enteros (p. ej. int64); "
-            f"se recibió dtype {x.dtype}. Conviértelo con `.long()`."
-        )
-    return x
-
-
-def check_labels(
-    labels: object, name: str, *, n: int, n_classes: int, rows_of: str
-) -> torch.Tensor:
-    """Comprueba unas etiquetas de clase: tensor de enteros (n,) con valores en [0, n_classes).
-
-    ``rows_of`` nombra el argumento cuyas filas se etiquetan (p. ej. ``"x"``), para el mensaje.
-    Devuelve las etiquetas como ``int64``.
-    """
-    check_tensor(labels, name, ndim=1, floating=False)
-    if len(labels) != n:
-        raise ValueError(
-            f"El argumento `{name}` debe tener una etiqueta por fila de `{rows_of}` ({n}); "
-            f"se recibieron {len(labels)}."
-        )
-    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
-            f"Las etiquetas de `{name}` deben estar entre 0 y {n_classes - 1}; se recibieron "
-            f"valores entre {int(labels.min())} y {int(labels.max())}."
-        )
-    return labels.long()
+    if not value and not allow_empty:
+        raise ValueError(f"El argumento `{name}` debe ser un texto no vacío; se recibió ''.")
+    return value

@@ -47,7 +47,7 @@ def test_cuota_amplificacion_y_variacion_total() -> None:
     report = bias_report(p_data, p_samples, [0])
     assert report == BiasReport(pytest.approx(0.6), pytest.approx(0.9), pytest.approx(1.5),
                                 pytest.approx(0.3))
-    assert "60.0 %" in str(report) and "1.50" in str(report)
+    assert "60,0\u00a0%" in str(report) and "1,50" in str(report)
 
 
 def test_errores_de_las_distribuciones() -> None:

@@ -81,7 +81,7 @@ def test_puntuaciones_y_ventaja() -> None:
     assert summary.auc == pytest.approx(14 / 16)
     # con FPR 0 (ningún no miembro por debajo del umbral) ya se aciertan 0,1, 0,2 y 0,3 → 3/4
     assert summary.tpr_at_1 == pytest.approx(0.75) and summary.tpr_at_5 == pytest.approx(0.75)
-    assert "AUC 0.875" in str(summary)
+    assert "AUC 0,875" in str(summary) and "azar: 0,500" in str(summary)
 
 
 def test_errores() -> None:

@@ -99,9 +99,15 @@ def test_top_p_conserva_el_nucleo_minimo() -> None:
     assert top_p_filter(permutados, 0.8).isfinite().tolist() == [False, True, False, True]
 
 
-@pytest.mark.parametrize("p", [0, -0.1, 1.01, True, "0.9"])
+@pytest.mark.parametrize("p", [0, -0.1, 1.01, float("nan")])
 def test_top_p_invalido(p: object) -> None:
     with pytest.raises(ValueError, match=r"`p`.*\(0, 1\]"):
+        top_p_filter(torch.zeros(3), p)
+
+
+@pytest.mark.parametrize("p", [True, "0.9", None])
+def test_top_p_tipo_invalido(p: object) -> None:
+    with pytest.raises(TypeError, match=r"`p`.*\(0, 1\]"):
         top_p_filter(torch.zeros(3), p)
 
 

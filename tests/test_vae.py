@@ -101,7 +101,7 @@ def test_binomial_rechaza_valores_fuera_de_rango() -> None:
         binomial_log_likelihood(torch.zeros(1, 64), torch.full((1, 64), 16.0))
     with pytest.raises(ValueError, match="`logits` y `x` deben tener el mismo número"):
         binomial_log_likelihood(torch.zeros(2, 64), torch.zeros(3, 64))
-    with pytest.raises(ValueError, match="últimas dimensiones del argumento `x`"):
+    with pytest.raises(ValueError, match=r"`x` debe tener forma \(N, 1, 8, 8\) o \(N, 64\)"):
         binomial_log_likelihood(torch.zeros(2, 64), torch.zeros(2, 1, 4, 4))
 
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 import torch
 
 from genai_utils.validation import (
+    check_bool,
     check_choice,
     check_fraction,
-    check_labels,
+    check_non_negative_float,
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_real,
+    check_text,
+    check_top_p,
+)
+from genai_utils.validation_tensors import (
+    check_digit_images,
+    check_labels,
+    check_model,
     check_tensor,
 )
 
@@ -97,3 +108,79 @@ def test_check_labels() -> None:
         check_labels(labels, "labels", n=3, n_classes=2, rows_of="x")
     with pytest.raises(TypeError, match="tensor de enteros"):
         check_labels(labels.float(), "labels", n=3, n_classes=3, rows_of="x")
+
+
+# Módulos de Python puro: importarlos no debe cargar PyTorch (cuesta segundos).
+_SIN_TORCH = (
+    "genai_utils.validation",
+    "genai_utils.bpe",
+    "genai_utils.corpus",
+    "genai_utils.ngram",
+    "genai_utils.stats",
+    "genai_utils.report",
+    "genai_utils.agents.calculator",
+    "genai_utils.agents.sql",
+)
+
+
+@pytest.mark.parametrize("module", _SIN_TORCH)
+def test_modulos_puros_no_importan_torch(module: str) -> None:
+    code = f"import sys, {module}; assert 'torch' not in sys.modules, 'torch cargado'"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_comprobaciones_de_tensores_tambien_desde_validation() -> None:
+    from genai_utils import validation, validation_tensors
+
+    assert validation.check_tensor is validation_tensors.check_tensor
+    assert validation.check_labels is validation_tensors.check_labels
+    with pytest.raises(AttributeError):
+        _ = validation.no_existe  # type: ignore[attr-defined]
+
+
+def test_nuevas_comprobaciones() -> None:
+    assert check_text("", "t", allow_empty=True) == ""
+    with pytest.raises(ValueError, match="`t` debe ser un texto no vacío"):
+        check_text("", "t")
+    with pytest.raises(TypeError, match="`t`"):
+        check_text(None, "t")
+    assert check_non_negative_float(0, "d") == 0.0
+    for bad in (-1.0, math.nan, math.inf):
+        with pytest.raises(ValueError, match="`d`"):
+            check_non_negative_float(bad, "d")
+    with pytest.raises(TypeError, match="`d`"):
+        check_non_negative_float("1", "d")
+    assert check_top_p(1, "top_p") == 1.0
+    with pytest.raises(ValueError, match="`top_p`"):
+        check_top_p(0, "top_p")
+    with pytest.raises(TypeError, match="`top_p`"):
+        check_top_p(None, "top_p")
+    with pytest.raises(ValueError, match="`n` no puede superar 10"):
+        check_positive_int(11, "n", maximum=10)
+    with pytest.raises(TypeError, match="`b`"):
+        check_bool(1, "b")
+    with pytest.raises(ValueError, match="`r`"):
+        check_real(math.nan, "r")
+    with pytest.raises(TypeError, match="`modo`"):
+        check_choice(None, "modo", ("a", "b"))
+
+
+def test_modelo_e_imagenes_de_digitos() -> None:
+    check_model(torch.nn.Linear(2, 2), "model")
+    with pytest.raises(TypeError, match="`model` debe ser un `torch.nn.Module`"):
+        check_model(object(), "model")
+    assert check_digit_images(torch.zeros(3, 1, 8, 8), "x").shape == (3, 64)
+    assert check_digit_images(torch.zeros(3, 8, 8), "x", allow_hw=True).shape == (3, 64)
+    with pytest.raises(ValueError, match=r"`x` debe tener forma \(N, 1, 8, 8\) o \(N, 64\)"):
+        check_digit_images(torch.zeros(3, 8, 8), "x")
+    with pytest.raises(TypeError, match="`x`.*coma flotante"):
+        check_digit_images(torch.zeros(3, 64, dtype=torch.long), "x")
+    with pytest.raises(ValueError, match="`x` no contiene ninguna imagen"):
+        check_digit_images(torch.zeros(0, 64), "x", min_count=1)
+    with pytest.raises(ValueError, match="`x` contiene valores NaN"):
+        check_tensor(torch.tensor([math.nan]), "x", finite=True)
+    with pytest.raises(ValueError, match="`x` está vacío"):
+        check_tensor(torch.zeros(0), "x", non_empty=True)

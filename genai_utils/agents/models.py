@@ -302,7 +302,7 @@ def _save_cache(model: object, tokenizer: object, cache: Path) -> None:
 class SmolLM2Model:
     """SmolLM2-135M-Instruct en la CPU, cargado con ``transformers`` desde el GGUF del paquete.
 
-    Descuantizar el GGUF cuesta unos 45 s en una CPU de dos núcleos; el resultado se guarda en
+    Descuantizar el GGUF cuesta unos 45 s con dos núcleos de CPU; el resultado se guarda en
     una caché en disco (``~/.cache/genai_utils`` o la carpeta de ``GENAI_CACHE_DIR``) y las
     siguientes cargas tardan unos segundos.
 

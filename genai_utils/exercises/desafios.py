@@ -1,7 +1,7 @@
 """Comprobadores de los ejercicios del capítulo 7 «Desafíos, riesgos y uso responsable».
 
 * :func:`check_watermark_z`: la puntuación z que detecta una marca de agua de lista verde.
-* :func:`check_membership_auc`: el AUC de un ataque de inferencia de pertenencia, contando pares.
+* :func:`check_membership_auc`: la AUC de un ataque de inferencia de pertenencia, contando pares.
 * :func:`check_training_cost`: operaciones de entrenamiento con la regla 6·N·D y días de cálculo.
 * :func:`check_ngram_overlap`: la fracción de n-gramas de un texto generado que ya estaban en el
   entrenamiento (una medida de memorización literal).
@@ -90,9 +90,9 @@ def check_watermark_z(fn: Callable[[int, int, float], Any]) -> Feedback:
 
 
 def check_membership_auc(fn: Callable[[Sequence[float], Sequence[float]], Any]) -> Feedback:
-    """Ejercicio: ``fn(members, non_members)`` devuelve el AUC de un ataque de pertenencia.
+    """Ejercicio: ``fn(members, non_members)`` devuelve la AUC de un ataque de pertenencia.
 
-    Las puntuaciones más altas significan «parece del entrenamiento». El AUC es la probabilidad
+    Las puntuaciones más altas significan «parece del entrenamiento». La AUC es la probabilidad
     de que un miembro elegido al azar puntúe más que un no miembro elegido al azar; los empates
     cuentan medio punto (es el estadístico de Mann–Whitney dividido por el número de pares).
     """

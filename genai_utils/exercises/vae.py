@@ -47,7 +47,7 @@ def check_gaussian_kl(fn: Callable[[Tensor, Tensor], Any]) -> Feedback:
     gen = torch.Generator().manual_seed(0)
     mu3, logvar3 = torch.randn(3, 4, generator=gen), torch.randn(3, 4, generator=gen)
     inputs = [
-        (torch.zeros(1, 2), torch.zeros(1, 2), "q igual a la prior: KL = 0"),
+        (torch.zeros(1, 2), torch.zeros(1, 2), "q igual a la distribución a priori: KL = 0"),
         (torch.tensor([[1.0, -2.0]]), torch.zeros(1, 2), "solo cambia la media"),
         (torch.zeros(2, 1), torch.log(torch.tensor([[4.0], [0.25]])), "solo cambia la varianza"),
         (mu3, logvar3, "un lote de 3 filas con D = 4"),
@@ -126,7 +126,7 @@ def check_bits_per_dim(fn: Callable[[float, int], Any]) -> Feedback:
     return check_function(fn, cases, hint=hint, success="Conviertes bien nats por imagen a bits.")
 
 
-RATE_DISTORTION_QUESTION = """En la curva tasa–distorsión del cuaderno 3.2, cada punto es un β-VAE:
+RATE_DISTORTION_QUESTION = """En la curva tasa-distorsión del cuaderno 3.2, cada punto es un β-VAE:
 la tasa es la KL media y la distorsión, −E[log p(x | z)] media, ambas en nats. Al pasar de
 β = 1 a β = 4, ¿qué se observa y por qué?
 a) Sube la tasa y baja la distorsión: un β mayor obliga al código a llevar más información.

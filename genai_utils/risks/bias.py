@@ -21,11 +21,14 @@ import torch
 
 from genai_utils.data import N_CLASSES
 from genai_utils.metrics import digit_classifier
+from genai_utils.report import fmt_num, fmt_pct
 from genai_utils.validation import (
+    MAX_SIZE,
+    check_fraction,
     check_non_negative_int,
     check_positive_int,
-    check_tensor,
 )
+from genai_utils.validation_tensors import check_digit_images, check_label_range, check_tensor
 
 __all__ = [
     "BiasReport",
@@ -42,15 +45,11 @@ __all__ = [
 
 def class_distribution(labels: torch.Tensor, n_classes: int = N_CLASSES) -> torch.Tensor:
     """Fracción de cada clase en ``labels`` (N,): un tensor ``float64`` (n_classes,) que suma 1."""
-    check_positive_int(n_classes, "n_classes")
+    check_positive_int(n_classes, "n_classes", maximum=MAX_SIZE)
     check_tensor(labels, "labels", ndim=1, floating=False)
     if len(labels) == 0:
         raise ValueError("El argumento `labels` no contiene ninguna etiqueta.")
-    if labels.min() < 0 or labels.max() >= n_classes:
-        raise ValueError(
-            f"Las etiquetas de `labels` deben estar entre 0 y {n_classes - 1}; se recibieron "
-            f"valores entre {int(labels.min())} y {int(labels.max())}."
-        )
+    check_label_range(labels, "labels", n_classes)
     counts = torch.bincount(labels.cpu().long(), minlength=n_classes).double()
     return counts / counts.sum()
 
@@ -58,14 +57,9 @@ def class_distribution(labels: torch.Tensor, n_classes: int = N_CLASSES) -> torc
 @torch.no_grad()
 def predict_digits(images: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
     """Dígito (0–9) que el clasificador de referencia ve en cada imagen (N, 1, 8, 8) o (N, 64)."""
-    check_tensor(images, "images", ndim=(2, 4), floating=True)
+    flat = check_digit_images(images, "images")
     check_positive_int(batch_size, "batch_size")
-    if images.shape[1:] not in ((64,), (1, 8, 8)):
-        raise ValueError(
-            "El argumento `images` debe tener forma (N, 1, 8, 8) o (N, 64); "
-            f"se recibió un tensor de forma {tuple(images.shape)}."
-        )
-    flat = images.detach().to("cpu", torch.float32).reshape(len(images), -1)
+    flat = flat.detach().to("cpu", torch.float32)
     model = digit_classifier()
     parts = [model(flat[i : i + batch_size]).argmax(dim=1) for i in range(0, len(flat), batch_size)]
     return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.long)
@@ -106,8 +100,12 @@ def _check_group(group: Iterable[int], n_classes: int) -> list[int]:
 
 def group_share(p: torch.Tensor, group: Sequence[int]) -> float:
     """Fracción que suman las clases de ``group`` en la distribución ``p``."""
-    p = _check_distribution(p, "p")
-    return float(p[_check_group(group, len(p))].sum())
+    return _group_share(p, group, "p")
+
+
+def _group_share(p: object, group: Sequence[int], name: str) -> float:
+    dist = _check_distribution(p, name)
+    return float(dist[_check_group(group, len(dist))].sum())
 
 
 def amplification_factor(
@@ -118,10 +116,16 @@ def amplification_factor(
     Vale 1 si el modelo reproduce la proporción de los datos, más de 1 si la **amplifica** y menos
     de 1 si la atenúa.
     """
-    share_data = group_share(p_data, group)
+    share_data = _group_share(p_data, group, "p_data")
+    share_samples = _group_share(p_samples, group, "p_samples")
+    if len(p_samples) != len(p_data):
+        raise ValueError(
+            "Los argumentos `p_data` y `p_samples` deben tener el mismo número de clases; se "
+            f"recibieron {len(p_data)} y {len(p_samples)}."
+        )
     if share_data == 0:
         raise ValueError("El grupo `group` no aparece en `p_data`: el cociente no está definido.")
-    return group_share(p_samples, group) / share_data
+    return share_samples / share_data
 
 
 def total_variation(p: torch.Tensor, q: torch.Tensor) -> float:
@@ -145,17 +149,17 @@ class BiasReport:
     total_variation: float
 
     def __str__(self) -> str:
-        return (f"grupo: {100 * self.data_share:.1f} % en los datos, "
-                f"{100 * self.sample_share:.1f} % en las muestras "
-                f"(factor de amplificación {self.amplification:.2f}); "
-                f"variación total {self.total_variation:.3f}")
+        return (f"grupo: {fmt_pct(self.data_share, 1)} en los datos, "
+                f"{fmt_pct(self.sample_share, 1)} en las muestras "
+                f"(factor de amplificación {fmt_num(self.amplification, 2)}); "
+                f"variación total {fmt_num(self.total_variation, 3)}")
 
 
 def bias_report(p_data: torch.Tensor, p_samples: torch.Tensor, group: Sequence[int]) -> BiasReport:
     """Resume en un :class:`BiasReport` cómo cambia el peso de ``group`` de datos a muestras."""
     return BiasReport(
-        data_share=group_share(p_data, group),
-        sample_share=group_share(p_samples, group),
+        data_share=_group_share(p_data, group, "p_data"),
+        sample_share=_group_share(p_samples, group, "p_samples"),
         amplification=amplification_factor(p_data, p_samples, group),
         total_variation=total_variation(p_data, p_samples),
     )
@@ -172,6 +176,8 @@ def skewed_subset(
     """
     check_tensor(y, "y", ndim=1, floating=False)
     check_tensor(x, "x")
+    if x.ndim == 0:
+        raise ValueError("El argumento `x` debe tener una fila por ejemplo; se recibió un escalar.")
     check_non_negative_int(seed, "seed")
     if len(y) == 0:
         raise ValueError("El argumento `y` no contiene ninguna etiqueta.")
@@ -180,8 +186,13 @@ def skewed_subset(
             f"Los argumentos `x` e `y` deben tener el mismo número de ejemplos; se recibieron "
             f"{len(x)} y {len(y)}."
         )
-    fractions = [float(f) for f in keep]
-    if any(not 0 <= f <= 1 for f in fractions) or len(fractions) <= int(y.max()):
+    if isinstance(keep, str | bytes) or not isinstance(keep, Sequence):
+        raise TypeError(
+            "El argumento `keep` debe ser una lista de fracciones; se recibió "
+            f"{type(keep).__name__}."
+        )
+    fractions = [check_fraction(f, "keep", open_interval=False) for f in keep]
+    if len(fractions) <= int(y.max()) or len(fractions) <= int(y.max()):
         raise ValueError(
             f"El argumento `keep` debe dar una fracción entre 0 y 1 para cada clase "
             f"(al menos {int(y.max()) + 1}); se recibió {list(keep)!r}."

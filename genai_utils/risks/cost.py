@@ -63,9 +63,10 @@ def _check_config(config: object) -> GPTConfig:
 def gpt_parameter_count(config: GPTConfig) -> int:
     """Parámetros del GPT del capítulo 5, contados a mano.
 
-    *Embeddings* de token ``V·C`` y de posición ``T·C``; por bloque, ``12·C² + 13·C``
-    (atención ``4·C² + 4·C``, perceptrón ``8·C² + 5·C``, dos normalizaciones ``4·C``); la
-    normalización final ``2·C``. La capa de salida comparte pesos con los *embeddings*.
+    Incrustaciones (*embeddings*) de token ``V·C`` y de posición ``T·C``; por bloque,
+    ``12·C² + 13·C`` (atención ``4·C² + 4·C``, perceptrón ``8·C² + 5·C``, dos normalizaciones
+    ``4·C``); la normalización final ``2·C``. La capa de salida comparte pesos con las
+    incrustaciones.
     """
     c = _check_config(config)
     C = c.n_embd

@@ -20,12 +20,8 @@ from torch.nn import functional as F
 
 from genai_utils.data import IMAGE_SIZE
 from genai_utils.training import fit, limit_threads
-from genai_utils.validation import (
-    check_non_negative_int,
-    check_positive_float,
-    check_positive_int,
-    check_tensor,
-)
+from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
+from genai_utils.validation_tensors import check_digit_images, check_tensor
 
 __all__ = [
     "DetectionResult",
@@ -55,15 +51,8 @@ class DigitDetector(nn.Module):
 
 
 def _check_images(x: object, name: str) -> torch.Tensor:
-    check_tensor(x, name, ndim=(2, 4), floating=True)
-    if tuple(x.shape[1:]) not in ((_PIXELS,), (1, IMAGE_SIZE, IMAGE_SIZE)):
-        raise ValueError(
-            f"El argumento `{name}` debe tener forma (N, 1, 8, 8) o (N, 64); "
-            f"se recibió un tensor de forma {tuple(x.shape)}."
-        )
-    if len(x) == 0:
-        raise ValueError(f"El argumento `{name}` no contiene ninguna imagen.")
-    return x.detach().to("cpu", torch.float32).reshape(len(x), _PIXELS)
+    flat = check_digit_images(x, name, min_count=1)
+    return flat.detach().to("cpu", torch.float32)
 
 
 def _bce(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -137,6 +126,6 @@ def evaluate_detector(
 
 def quantize_grey_levels(images: torch.Tensor, levels: int = 16) -> torch.Tensor:
     """Redondea los píxeles en [0, 1] al múltiplo de ``1/levels`` más cercano, como los reales."""
-    check_tensor(images, "images", floating=True)
+    check_tensor(images, "images", floating=True, finite=True, non_empty=True)
     check_positive_int(levels, "levels")
     return torch.round(images.clamp(0, 1) * levels) / levels

@@ -24,12 +24,14 @@ from dataclasses import dataclass
 
 import torch
 
+from genai_utils.report import fmt_num
 from genai_utils.validation import (
     check_fraction,
     check_non_negative_int,
     check_positive_int,
-    check_tensor,
+    check_real,
 )
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = [
     "AttackSummary",
@@ -46,6 +48,10 @@ __all__ = [
 
 def _check_vector(x: object, name: str) -> torch.Tensor:
     check_tensor(x, name, ndim=1)
+    if x.is_complex():
+        raise TypeError(
+            f"El argumento `{name}` debe ser un tensor real; se recibió dtype {x.dtype}."
+        )
     if len(x) == 0:
         raise ValueError(f"El argumento `{name}` no contiene ningún valor.")
     x = x.detach().to("cpu", torch.float64)
@@ -100,7 +106,7 @@ def _average_ranks(x: torch.Tensor) -> torch.Tensor:
 def roc_auc(labels: torch.Tensor, scores: torch.Tensor) -> float:
     """Área bajo la curva ROC; los argumentos van como en ``sklearn.metrics.roc_auc_score``.
 
-    Es la estadística U de Mann–Whitney dividida por ``n₁·n₀``: con los rangos ``R`` de todas las
+    Es el estadístico U de Mann-Whitney dividido por ``n₁·n₀``: con los rangos ``R`` de todas las
     puntuaciones (los empates se reparten el rango medio), ``AUC = (ΣR_miembros − n₁(n₁+1)/2) /
     (n₁·n₀)``, es decir, la probabilidad de que un miembro puntúe más que un no miembro, con los
     empates contados como ½.
@@ -149,7 +155,7 @@ def membership_advantage(
     """
     members = _check_vector(member_losses, "member_losses")
     others = _check_vector(nonmember_losses, "nonmember_losses")
-    cut = float(members.mean()) if threshold is None else float(threshold)
+    cut = float(members.mean()) if threshold is None else check_real(threshold, "threshold")
     return float((members <= cut).double().mean() - (others <= cut).double().mean())
 
 
@@ -163,8 +169,10 @@ class AttackSummary:
     advantage: float
 
     def __str__(self) -> str:
-        return (f"AUC {self.auc:.3f} (azar: 0.500); TPR con FPR 1 %: {self.tpr_at_1:.3f}; "
-                f"TPR con FPR 5 %: {self.tpr_at_5:.3f}; ventaja de Yeom {self.advantage:.3f}")
+        return (f"AUC {fmt_num(self.auc, 3)} (azar: 0,500); "
+                f"TPR con FPR 1 %: {fmt_num(self.tpr_at_1, 3)}; "
+                f"TPR con FPR 5 %: {fmt_num(self.tpr_at_5, 3)}; "
+                f"ventaja de Yeom {fmt_num(self.advantage, 3)}")
 
 
 def attack_summary(member_losses: torch.Tensor, nonmember_losses: torch.Tensor) -> AttackSummary:

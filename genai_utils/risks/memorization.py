@@ -17,7 +17,8 @@ from collections.abc import Set
 
 import torch
 
-from genai_utils.validation import check_positive_int, check_tensor
+from genai_utils.validation import check_positive_int, check_text
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = [
     "char_ngrams",
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def _as_vectors(x: object, name: str) -> torch.Tensor:
-    check_tensor(x, name, floating=True)
+    check_tensor(x, name, floating=True, finite=True)
     if x.ndim < 2 or len(x) == 0:
         raise ValueError(
             f"El argumento `{name}` debe tener forma (N, …) con al menos una imagen; "
@@ -63,16 +64,9 @@ def nearest_neighbor_distances(
     return torch.cat(distances), torch.cat(indices)
 
 
-def _check_text(text: object, name: str) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"El argumento `{name}` debe ser un texto (str); se recibió "
-                        f"{type(text).__name__}.")
-    return text
-
-
 def char_ngrams(text: str, n: int) -> set[str]:
     """Conjunto de los n-gramas de caracteres distintos de ``text`` (sus subcadenas de largo n)."""
-    _check_text(text, "text")
+    check_text(text, "text", allow_empty=True)
     check_positive_int(n, "n")
     return {text[i : i + n] for i in range(len(text) - n + 1)}
 
@@ -84,7 +78,7 @@ def ngram_overlap(generated: str, training: str | Set[str], n: int) -> float:
     ``training`` es el texto de entrenamiento o, para no recalcularlo con cada muestra, su
     conjunto :func:`char_ngrams` del mismo ``n``.
     """
-    _check_text(generated, "generated")
+    check_text(generated, "generated", allow_empty=True)
     check_positive_int(n, "n")
     if len(generated) < n:
         raise ValueError(
@@ -111,8 +105,8 @@ def longest_copied_substring(generated: str, training: str) -> str:
     mejor encontrado hasta entonces, con una búsqueda ``in`` sobre ``training``. Así hace como
     mucho 2·len(generated) búsquedas. Con varios empates devuelve el primero.
     """
-    _check_text(generated, "generated")
-    _check_text(training, "training")
+    check_text(generated, "generated", allow_empty=True)
+    check_text(training, "training", allow_empty=True)
     start, best = 0, 0
     for i in range(len(generated)):
         while i + best < len(generated) and generated[i : i + best + 1] in training:

@@ -1,9 +1,10 @@
 """Un GPT pequeño y legible: atención causal, bloques del decodificador y generación (capítulo 5).
 
-El modelo sigue la receta de los GPT (*decoder-only*): cada posición de la secuencia recibe un
-*embedding* de su token y otro de su posición; una pila de bloques mezcla la información entre
-posiciones con **autoatención causal** (cada posición solo ve las anteriores) y la transforma con un
-perceptrón; una última capa da, para cada posición, los *logits* del token siguiente.
+El modelo sigue la receta de los GPT (*decoder-only*): cada posición de la secuencia recibe una
+incrustación (*embedding*) de su token y otra de su posición; una pila de bloques mezcla la
+información entre posiciones con **autoatención causal** (cada posición solo ve las anteriores) y
+la transforma con un perceptrón; una última capa da, para cada posición, los *logits* del token
+siguiente.
 
     logits = head(ln_f(bloque_L(… bloque_1(tok_emb[idx] + pos_emb[0..T)) …)))
 
@@ -20,19 +21,18 @@ deprisa. Las pruebas comprueban que ambos caminos coinciden.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from genai_utils.sampling import check_top_p, next_token_probs, sample_categorical
+from genai_utils.generation import LogitsProcessor, generate_tokens
 from genai_utils.validation import (
-    check_non_negative_int,
-    check_positive_float,
     check_positive_int,
-    check_tensor,
 )
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = ["GPT", "Block", "CausalSelfAttention", "GPTConfig", "causal_mask"]
 
@@ -61,13 +61,22 @@ class GPTConfig:
                 f"`n_embd` ({self.n_embd}) debe ser divisible por `n_head` ({self.n_head}): "
                 "cada cabeza de atención recibe n_embd // n_head dimensiones."
             )
+        if isinstance(self.dropout, bool) or not isinstance(self.dropout, int | float):
+            raise TypeError(
+                f"El argumento `dropout` debe ser un número en [0, 1); se recibió {self.dropout!r}."
+            )
         if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"`dropout` debe estar en [0, 1); se recibió {self.dropout!r}.")
+            raise ValueError(
+                f"El argumento `dropout` debe estar en [0, 1); se recibió {self.dropout!r}."
+            )
+
+
+_MAX_MASK = 16_384  # una máscara de 16 384 × 16 384 booleanos ocupa 256 MiB
 
 
 def causal_mask(size: int, device: torch.device | str | None = None) -> Tensor:
     """Máscara booleana (size, size): ``True`` donde la fila i puede mirar la columna j (j ≤ i)."""
-    check_positive_int(size, "size")
+    check_positive_int(size, "size", maximum=_MAX_MASK)
     return torch.ones(size, size, dtype=torch.bool, device=device).tril()
 
 
@@ -101,7 +110,7 @@ class CausalSelfAttention(nn.Module):
 
 
 class Block(nn.Module):
-    """Un bloque del decodificador: atención y perceptrón, cada uno con su residuo."""
+    """Un bloque del decodificador: atención y perceptrón, cada uno con su conexión residual."""
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
@@ -139,7 +148,8 @@ class GPT(nn.Module):
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.n_embd)
         self.head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
-        self.head.weight = self.tok_emb.weight  # pesos compartidos con los embeddings de entrada
+        # Pesos compartidos con las incrustaciones de entrada.
+        self.head.weight = self.tok_emb.weight
         self.apply(_init_weights)
 
     def forward(
@@ -150,10 +160,7 @@ class GPT(nn.Module):
         La pérdida es la entropía cruzada media (en nats por token) si se dan ``targets``.
         """
         self._check_tokens(idx, "idx")
-        x = self._embed(idx)
-        for block in self.blocks:
-            x, _ = block(x)
-        logits = self.head(self.ln_f(x))
+        logits = self._logits(idx)
         if targets is None:
             return logits, None
         self._check_tokens(targets, "targets")
@@ -187,37 +194,38 @@ class GPT(nn.Module):
         temperature: float = 1.0,
         top_k: int | None = None,
         top_p: float | None = None,
+        processors: Sequence[LogitsProcessor] = (),
+        greedy: bool = False,
         seed: int | None = None,
     ) -> Tensor:
         """Añade ``max_new_tokens`` tokens a ``idx`` (B, T), uno tras otro, y devuelve (B, T + n).
 
-        En cada paso se toman los logits de la última posición, se dividen por ``temperature`` y
-        después se quedan solo los ``top_k`` más probables y/o el menor conjunto cuya probabilidad
-        acumulada llega a ``top_p`` (muestreo de núcleo), y se sortea el token siguiente (ver
-        :func:`genai_utils.sampling.next_token_probs`). Con ``seed`` el resultado es reproducible.
+        En cada paso se toman los logits de la última posición, se pasan por los
+        ``processors`` (la marca de agua, por ejemplo), se dividen por ``temperature`` y
+        después se quedan solo los ``top_k`` más probables y/o el menor conjunto cuya
+        probabilidad acumulada llega a ``top_p`` (muestreo de núcleo), y se sortea el token
+        siguiente; con ``greedy=True`` se toma el más probable. Es el bucle común de
+        :func:`genai_utils.generation.generate_tokens`. Con ``seed`` el resultado es
+        reproducible.
         """
         self._check_tokens(idx, "idx", check_context=False)  # la ventana se recorta en cada paso
-        check_non_negative_int(max_new_tokens, "max_new_tokens")
-        check_positive_float(temperature, "temperature")
-        if top_k is not None:
-            check_positive_int(top_k, "top_k")
-        if top_p is not None:
-            check_top_p(top_p, "top_p")
-        generator = None
-        if seed is not None:
-            generator = torch.Generator(device=idx.device).manual_seed(
-                check_non_negative_int(seed, "seed")
-            )
         was_training = self.training
         self.eval()
-        for _ in range(max_new_tokens):
-            logits, _ = self(idx[:, -self.config.context :])
-            logits = logits[:, -1, :]
-            probs = next_token_probs(logits, temperature, top_k=top_k, top_p=top_p)
-            next_token = sample_categorical(probs, generator=generator)
-            idx = torch.cat([idx, next_token.reshape(-1, 1)], dim=1)
-        self.train(was_training)
-        return idx
+        try:
+            return generate_tokens(
+                lambda window: self._logits(window)[:, -1, :], idx, max_new_tokens,
+                temperature=temperature, top_k=top_k, top_p=top_p, processors=processors,
+                greedy=greedy, context=self.config.context, seed=seed,
+            )
+        finally:
+            self.train(was_training)
+
+    def _logits(self, idx: Tensor) -> Tensor:
+        # Sin comprobaciones: ``forward`` y ``generate`` validan ``idx`` antes de llamarla.
+        x = self._embed(idx)
+        for block in self.blocks:
+            x, _ = block(x)
+        return self.head(self.ln_f(x))
 
     def _embed(self, idx: Tensor) -> Tensor:
         positions = torch.arange(idx.shape[1], device=idx.device)

@@ -7,9 +7,9 @@ probabilidades con una temperatura, recorta opcionalmente la cola de símbolos i
 sobre la última dimensión, así que aceptan un vector o un lote de vectores.
 
 El orden, en :func:`next_token_probs`, es el de Hugging Face y nanoGPT: primero se divide por la
-temperatura y después se recorta la cola. El orden importa para *top-p*: el núcleo se calcula
-sobre la distribución ya calentada o enfriada (para *top-k* da igual, porque la temperatura no
-cambia el orden de los símbolos).
+temperatura y después se recorta la cola. El orden importa para *top-p*: el conjunto que conserva
+se calcula sobre la distribución ya calentada o enfriada (para *top-k* da igual, porque la
+temperatura no cambia el orden de los símbolos).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from genai_utils.validation import check_positive_float, check_positive_int, check_tensor
+from genai_utils.validation import check_positive_float, check_positive_int, check_top_p
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = [
     "apply_temperature",
@@ -41,16 +42,31 @@ def apply_temperature(logits: Tensor, temperature: float) -> Tensor:
     Los logits ``-inf`` (símbolos prohibidos) conservan probabilidad cero.
 
     Args:
-        logits: tensor de punto flotante ``(..., V)`` con una puntuación por símbolo.
+        logits: tensor de coma flotante ``(..., V)`` con una puntuación por símbolo.
         temperature: número real estrictamente positivo.
 
     Returns:
         Tensor de la misma forma cuyas filas suman 1.
     """
-    check_tensor(logits, "logits", floating=True)
-    if logits.ndim == 0:
-        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    _check_logits(logits)
     check_positive_float(temperature, "temperature")
+    return _softmax(logits, temperature)
+
+
+def _check_logits(logits: object) -> Tensor:
+    check_tensor(logits, "logits", floating=True)
+    if logits.ndim == 0 or logits.numel() == 0:
+        raise ValueError(
+            "El argumento `logits` debe tener al menos una dimensión y algún elemento (una "
+            f"puntuación por símbolo); se recibió forma {tuple(logits.shape)}."
+        )
+    if torch.isnan(logits).any() or (logits == float("inf")).any():
+        raise ValueError("El argumento `logits` contiene NaN o +inf (se admite −inf).")
+    return logits
+
+
+def _softmax(logits: Tensor, temperature: float) -> Tensor:
+    # Sin comprobaciones: los bucles de generación validan una vez, antes del primer token.
     return torch.softmax(logits / float(temperature), dim=-1)
 
 
@@ -69,11 +85,19 @@ def sample_categorical(probs: Tensor, *, generator: torch.Generator | None = Non
     check_tensor(probs, "probs", floating=True)
     if probs.ndim == 0 or probs.shape[-1] == 0:
         raise ValueError("`probs` debe tener al menos un símbolo en la última dimensión.")
-    if torch.isnan(probs).any() or (probs < 0).any():
-        raise ValueError("`probs` debe contener probabilidades no negativas (sin NaN).")
+    if not torch.isfinite(probs).all() or (probs < 0).any():
+        raise ValueError(
+            "`probs` debe contener probabilidades finitas y no negativas (sin NaN ni infinitos)."
+        )
     flat = probs.reshape(-1, probs.shape[-1])
     if (flat.sum(dim=-1) <= 0).any():
         raise ValueError("Cada fila de `probs` debe tener alguna probabilidad mayor que cero.")
+    return _sample(probs, generator)
+
+
+def _sample(probs: Tensor, generator: torch.Generator | None) -> int | Tensor:
+    # Sin comprobaciones (ver ``_softmax``).
+    flat = probs.reshape(-1, probs.shape[-1])
     idx = torch.multinomial(flat, num_samples=1, generator=generator).squeeze(-1)
     if probs.ndim == 1:
         return int(idx.item())
@@ -87,23 +111,15 @@ def top_k_filter(logits: Tensor, k: int) -> Tensor:
     que el número de símbolos, no se descarta nada. En caso de empate en el umbral se conservan
     todos los empatados.
     """
-    check_tensor(logits, "logits", floating=True)
-    if logits.ndim == 0:
-        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    _check_logits(logits)
     check_positive_int(k, "k")
+    return _top_k(logits, k)
+
+
+def _top_k(logits: Tensor, k: int) -> Tensor:
     k = min(int(k), logits.shape[-1])
     threshold = torch.topk(logits, k, dim=-1).values[..., -1:]
     return logits.masked_fill(logits < threshold, float("-inf"))
-
-
-def check_top_p(value: object, name: str) -> float:
-    """Devuelve ``value`` si es un número en (0, 1]; si no, un error que nombra el argumento."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise ValueError(
-            f"El argumento `{name}` (top-p) debe ser un número en el intervalo (0, 1]; "
-            f"se recibió {value!r}."
-        )
-    return float(value)
 
 
 def top_p_filter(logits: Tensor, p: float) -> Tensor:
@@ -114,10 +130,12 @@ def top_p_filter(logits: Tensor, p: float) -> Tensor:
     acumulada *antes* de cada uno sea menor que ``p``; así el más probable se conserva siempre.
     ``p`` debe estar en (0, 1]; con ``p = 1`` no se descarta nada.
     """
-    check_tensor(logits, "logits", floating=True)
-    if logits.ndim == 0:
-        raise ValueError("`logits` debe tener al menos una dimensión (una puntuación por símbolo).")
+    _check_logits(logits)
     check_top_p(p, "p")
+    return _top_p(logits, p)
+
+
+def _top_p(logits: Tensor, p: float) -> Tensor:
     sorted_logits, order = torch.sort(logits, dim=-1, descending=True)
     probs = torch.softmax(sorted_logits, dim=-1)
     mass_before = probs.cumsum(dim=-1) - probs
@@ -138,11 +156,22 @@ def next_token_probs(
     Es la receta de muestreo de los modelos del libro; ``top_k=None`` y ``top_p=None`` (o 1) no
     recortan nada. Devuelve un tensor de la forma de ``logits`` cuyas filas suman 1.
     """
-    check_tensor(logits, "logits", floating=True)
+    _check_logits(logits)
     check_positive_float(temperature, "temperature")
+    if top_k is not None:
+        check_positive_int(top_k, "top_k")
+    if top_p is not None:
+        check_top_p(top_p, "top_p")
+    return _next_token_probs(logits, temperature, top_k, top_p)
+
+
+def _next_token_probs(
+    logits: Tensor, temperature: float, top_k: int | None, top_p: float | None
+) -> Tensor:
+    # Sin comprobaciones: ``GPT.generate`` valida los argumentos una vez, fuera del bucle.
     logits = logits / float(temperature)
     if top_k is not None:
-        logits = top_k_filter(logits, top_k)
+        logits = _top_k(logits, top_k)
     if top_p is not None:
-        logits = top_p_filter(logits, top_p)
-    return apply_temperature(logits, 1.0)
+        logits = _top_p(logits, top_p)
+    return _softmax(logits, 1.0)

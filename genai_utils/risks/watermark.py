@@ -26,19 +26,21 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 from statistics import NormalDist
 
 import torch
 from torch import Tensor, nn
 
-from genai_utils.sampling import apply_temperature, sample_categorical
+from genai_utils.generation import LogitsProcessor, generate_tokens
 from genai_utils.validation import (
     check_fraction,
+    check_non_negative_float,
     check_non_negative_int,
-    check_positive_float,
     check_positive_int,
-    check_tensor,
+    check_text,
 )
+from genai_utils.validation_tensors import check_tensor
 
 __all__ = [
     "WatermarkConfig",
@@ -53,6 +55,7 @@ __all__ = [
     "p_value",
     "substitute_tokens",
     "watermark_logits",
+    "watermark_processor",
     "z_score",
     "z_threshold",
 ]
@@ -76,7 +79,7 @@ class WatermarkConfig:
     def __post_init__(self) -> None:
         check_positive_int(self.vocab_size, "vocab_size")
         check_fraction(self.gamma, "gamma")
-        _check_delta(self.delta)
+        check_non_negative_float(self.delta, "delta")
         check_non_negative_int(self.key, "key")
         if self.green_size in (0, self.vocab_size):
             raise ValueError(
@@ -95,17 +98,6 @@ class WatermarkConfig:
         return self.green_size / self.vocab_size
 
 
-def _check_delta(delta: object) -> float:
-    if isinstance(delta, bool) or not isinstance(delta, int | float):
-        raise TypeError(f"El argumento `delta` debe ser un número ≥ 0; se recibió {delta!r}.")
-    if not math.isfinite(delta) or delta < 0:
-        raise ValueError(
-            f"El argumento `delta` debe ser un número finito mayor o igual que 0; "
-            f"se recibió {delta!r}."
-        )
-    return float(delta)
-
-
 def _seed(key: int, previous: int) -> int:
     """Semilla de 63 bits que depende de la clave y del token anterior (SHA-256, portable)."""
     digest = hashlib.sha256(f"{key}:{previous}".encode()).digest()
@@ -118,13 +110,18 @@ def green_list(previous: int, config: WatermarkConfig) -> Tensor:
     return mask.nonzero().flatten()
 
 
-def green_mask(previous: int, config: WatermarkConfig) -> Tensor:
-    """Máscara booleana (V,) de la lista verde tras ``previous``; se calcula una vez y se guarda."""
+def _check_config(config: object) -> WatermarkConfig:
     if not isinstance(config, WatermarkConfig):
         raise TypeError(
             "El argumento `config` debe ser un WatermarkConfig; "
             f"se recibió {type(config).__name__}."
         )
+    return config
+
+
+def green_mask(previous: int, config: WatermarkConfig) -> Tensor:
+    """Máscara booleana (V,) de la lista verde tras ``previous``; se calcula una vez y se guarda."""
+    _check_config(config)
     check_non_negative_int(previous, "previous")
     if previous >= config.vocab_size:
         raise ValueError(
@@ -142,13 +139,29 @@ def green_mask(previous: int, config: WatermarkConfig) -> Tensor:
 
 def watermark_logits(logits: Tensor, previous: Tensor, config: WatermarkConfig) -> Tensor:
     """Suma ``delta`` a los *logits* (B, V) de los tokens verdes según el token anterior (B,)."""
-    check_tensor(logits, "logits", ndim=2, floating=True)
+    _check_config(config)
+    check_tensor(logits, "logits", ndim=2, floating=True, finite=True)
     check_tensor(previous, "previous", ndim=1, floating=False)
-    if logits.shape != (len(previous), config.vocab_size):
+    if logits.shape[1] != config.vocab_size:
         raise ValueError(
-            f"`logits` debe tener forma ({len(previous)}, {config.vocab_size}); "
-            f"se recibió {tuple(logits.shape)}."
+            f"El argumento `logits` debe tener {config.vocab_size} columnas (`vocab_size`); "
+            f"se recibió un tensor de forma {tuple(logits.shape)}."
         )
+    if len(previous) != len(logits):
+        raise ValueError(
+            f"El argumento `previous` debe tener un token por fila de `logits` ({len(logits)}); "
+            f"se recibieron {len(previous)}."
+        )
+    if len(previous) and (int(previous.min()) < 0 or int(previous.max()) >= config.vocab_size):
+        raise ValueError(
+            "El argumento `previous` contiene tokens fuera del vocabulario "
+            f"[0, {config.vocab_size})."
+        )
+    return _watermark_logits(logits, previous, config)
+
+
+def _watermark_logits(logits: Tensor, previous: Tensor, config: WatermarkConfig) -> Tensor:
+    # Sin comprobaciones: ``generate`` valida una vez, antes del bucle.
     masks = torch.stack([green_mask(int(p), config) for p in previous]).to(logits.device)
     return logits + config.delta * masks.to(logits.dtype)
 
@@ -178,32 +191,58 @@ def generate(
     check_tensor(idx, "idx", ndim=2, floating=False)
     if idx.shape[1] == 0:
         raise ValueError("El argumento `idx` debe tener al menos un token: el primero no se marca.")
-    check_non_negative_int(max_new_tokens, "max_new_tokens")
-    check_positive_float(temperature, "temperature")
+    if len(idx) == 0:
+        raise ValueError("El argumento `idx` debe tener al menos una fila (una secuencia).")
+    if not callable(model):
+        raise TypeError(
+            "El argumento `model` debe ser un modelo o una función ids → logits; "
+            f"se recibió {type(model).__name__}."
+        )
+    if config is not None:
+        _check_config(config)
+        if int(idx.min()) < 0 or int(idx.max()) >= config.vocab_size:
+            raise ValueError(
+                "El argumento `idx` contiene tokens fuera del vocabulario "
+                f"[0, {config.vocab_size})."
+            )
     if context is None:
         context = getattr(getattr(model, "config", None), "context", None)
-    if context is not None:
-        check_positive_int(context, "context")
-    generator = None
-    if seed is not None:
-        generator = torch.Generator(device=idx.device).manual_seed(
-            check_non_negative_int(seed, "seed")
-        )
+    processors = [] if config is None else [watermark_processor(config)]
     was_training = getattr(model, "training", False)
     if isinstance(model, nn.Module):
         model.eval()
-    for _ in range(max_new_tokens):
-        window = idx if context is None else idx[:, -context:]
-        out = model(window)
-        logits = (out[0] if isinstance(out, tuple) else out)[:, -1, :].float()
-        if config is not None:
-            logits = watermark_logits(logits, idx[:, -1], config)
-        probs = apply_temperature(logits, temperature)
-        next_token = sample_categorical(probs, generator=generator)
-        idx = torch.cat([idx, next_token.reshape(-1, 1)], dim=1)
-    if isinstance(model, nn.Module):
-        model.train(was_training)
-    return idx
+    try:
+        return generate_tokens(
+            lambda window: _last_logits(model, window), idx, max_new_tokens,
+            temperature=temperature, processors=processors, context=context, seed=seed,
+        )
+    finally:
+        if isinstance(model, nn.Module):
+            model.train(was_training)
+
+
+def _last_logits(model: nn.Module | LogitsFn, window: Tensor) -> Tensor:
+    out = model(window)
+    return (out[0] if isinstance(out, tuple) else out)[:, -1, :].float()
+
+
+def watermark_processor(config: WatermarkConfig) -> LogitsProcessor:
+    """Procesador de logits que suma ``config.delta`` a la lista verde del token anterior.
+
+    Se enchufa en cualquier bucle de generación del libro, p. ej.
+    ``gpt.generate(ids, 50, processors=[watermark_processor(config)])``.
+    """
+    _check_config(config)
+
+    def process(ids: Tensor, logits: Tensor) -> Tensor:
+        if logits.shape[-1] != config.vocab_size:
+            raise ValueError(
+                f"El modelo da {logits.shape[-1]} *logits* por token y `config.vocab_size` "
+                f"es {config.vocab_size}: deben coincidir."
+            )
+        return _watermark_logits(logits, ids[:, -1], config)
+
+    return process
 
 
 @dataclass(frozen=True)
@@ -228,6 +267,10 @@ def z_score(green: int, tokens: int, gamma: float) -> float:
 
 def p_value(z: float) -> float:
     """Probabilidad de un ``z`` igual o mayor sin marca de agua: 1 − Φ(z)."""
+    if isinstance(z, bool) or not isinstance(z, Real):
+        raise TypeError(f"El argumento `z` debe ser un número real; se recibió {z!r}.")
+    if math.isnan(z):
+        raise ValueError("El argumento `z` no puede ser NaN.")
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
@@ -241,6 +284,7 @@ def detect(
     vez: en un texto humano las parejas frecuentes («de», «la») se repiten y tienen siempre el
     mismo color, lo que desvía ``z``; contarlas una vez lo corrige.
     """
+    _check_config(config)
     ids = _as_ids(tokens, "tokens")
     if len(ids) < 2:
         raise ValueError(
@@ -266,8 +310,7 @@ def detect_text(
     text: str, encode: Callable[[str], Sequence[int] | Tensor], config: WatermarkConfig
 ) -> WatermarkScore:
     """Como :func:`detect`, pero a partir de un texto y de la función ``encode`` del tokenizador."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("El argumento `text` debe ser un texto no vacío.")
+    check_text(text, "text")
     if not callable(encode):
         raise TypeError("El argumento `encode` debe ser una función texto → identificadores.")
     return detect(encode(text), config)
@@ -299,9 +342,21 @@ def detection_rate(z_scores: Sequence[float] | Tensor, fpr: float) -> float:
     Con textos marcados es la tasa de detección; con textos sin marca (humanos), la tasa de
     falsos positivos empírica, que debería quedar cerca de ``fpr``.
     """
+    if isinstance(z_scores, Tensor):
+        check_tensor(z_scores, "z_scores", ndim=1)
+        z_scores = z_scores.tolist()
+    if isinstance(z_scores, str) or not isinstance(z_scores, Sequence):
+        raise TypeError(
+            "El argumento `z_scores` debe ser una lista o un tensor 1-D de números; "
+            f"se recibió {type(z_scores).__name__}."
+        )
+    if not all(isinstance(z, Real) and not isinstance(z, bool) for z in z_scores):
+        raise TypeError("El argumento `z_scores` debe contener solo números reales.")
     values = [float(z) for z in z_scores]
     if not values:
         raise ValueError("El argumento `z_scores` no puede estar vacío.")
+    if any(math.isnan(z) for z in values):
+        raise ValueError("El argumento `z_scores` contiene valores NaN.")
     threshold = z_threshold(fpr)
     return sum(z > threshold for z in values) / len(values)
 

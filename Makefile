@@ -10,7 +10,7 @@ JB_FLAGS := -W -n --keep-going
 # y los cuadernos ejecutados se quedarían sin figuras.
 unexport MPLBACKEND
 
-.PHONY: libro instalar sistema entorno recursos modelos construir test estilo pruebas cuadernos rapido tiempos limpiar
+.PHONY: libro instalar sistema entorno recursos modelos demos construir test estilo pruebas cuadernos rapido tiempos limpiar
 
 libro: instalar construir
 
@@ -42,7 +42,12 @@ modelos: entorno
 # Con --all, Sphinx relee todas las páginas (los cuadernos sin cambios salen de la caché) y el
 # registro guardado en _build/construccion.log tiene todos los avisos: las pruebas del libro lo
 # reutilizan en vez de construir otra vez (tests/conftest.py), si nada cambió desde entonces.
-construir: entorno recursos modelos
+# Las demos vivas (book/_demos) necesitan sus modelos exportados para el navegador: el guion los
+# entrena con las recetas del libro y los reutiliza si la huella de receta, código y datos no cambió.
+demos: entorno
+	$(BIN)/python scripts/exportar_demos.py
+
+construir: entorno recursos modelos demos
 	$(BIN)/python scripts/invalidar_cache.py
 	@mkdir -p _build
 	set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) --all 2>&1 | tee _build/construccion.log; \

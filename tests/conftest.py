@@ -57,6 +57,8 @@ def libro() -> Construccion:
     """
     subprocess.run([sys.executable, str(RAIZ / "scripts/invalidar_cache.py")], cwd=RAIZ,
                    check=True, capture_output=True, text=True, timeout=600)
+    subprocess.run([sys.executable, str(RAIZ / "scripts/exportar_demos.py")], cwd=RAIZ,
+                   check=True, capture_output=True, text=True, timeout=900)
     guardada = _construccion_guardada()
     if guardada is not None:
         return guardada

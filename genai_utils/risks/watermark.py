@@ -345,9 +345,11 @@ def detection_rate(z_scores: Sequence[float] | Tensor, fpr: float) -> float:
     if isinstance(z_scores, Tensor):
         check_tensor(z_scores, "z_scores", ndim=1)
         z_scores = z_scores.tolist()
+    elif getattr(z_scores, "ndim", None) == 1 and hasattr(z_scores, "tolist"):  # NumPy
+        z_scores = z_scores.tolist()
     if isinstance(z_scores, str) or not isinstance(z_scores, Sequence):
         raise TypeError(
-            "El argumento `z_scores` debe ser una lista o un tensor 1-D de números; "
+            "El argumento `z_scores` debe ser una lista, un tensor o un array 1-D de números; "
             f"se recibió {type(z_scores).__name__}."
         )
     if not all(isinstance(z, Real) and not isinstance(z, bool) for z in z_scores):

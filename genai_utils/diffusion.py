@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits
 from genai_utils.recipes import get_recipe
+from genai_utils.schedules import warmup_then_cosine
 from genai_utils.training import History, get_device, limit_threads
 from genai_utils.validation import (
     MAX_SIZE,
@@ -411,15 +412,14 @@ def train_denoiser(
     data = x0.to(device)
     targets = None if labels is None else labels.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda i: 0.5 * (1 + math.cos(math.pi * i / steps))
-    )
     ema = [p.detach().clone() for p in model.parameters()]
     generator = torch.Generator().manual_seed(seed)
     history, running, start = History(), 0.0, time.perf_counter()
     bar = tqdm(range(steps), desc=desc, disable=not progress)
     with torch.enable_grad():
         for step in bar:
+            for group in optimizer.param_groups:  # coseno de lr a 0, sin calentamiento
+                group["lr"] = warmup_then_cosine(step, step / steps, lr)
             idx = torch.randint(len(data), (batch_size,), generator=generator).to(device)
             yb = None if targets is None else targets[idx]
             loss = diffusion_loss(model, data[idx], schedule, yb, p_uncond=p_uncond,
@@ -427,7 +427,6 @@ def train_denoiser(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            scheduler.step()
             with torch.no_grad():
                 for avg, p in zip(ema, model.parameters(), strict=True):
                     avg.lerp_(p.detach(), 1 - ema_decay)

@@ -21,6 +21,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
+from genai_utils.schedules import warmup_then_cosine
 from genai_utils.validation import (
     MAX_SIZE,
     check_non_negative_float,
@@ -146,7 +147,7 @@ def train_lm(
         if progress_fraction >= 1.0:
             break
         for group in optimizer.param_groups:
-            group["lr"] = _lr_at(step, progress_fraction, lr, warmup)
+            group["lr"] = warmup_then_cosine(step, progress_fraction, lr, warmup=warmup, floor=0.1)
         x, y = random_windows(train_ids, context, batch_size, generator)
         loss = _step(model, optimizer, x.to(device), y.to(device))
         running.append(loss)
@@ -173,12 +174,6 @@ def _fraction_done(
     if max_seconds is not None:
         fractions.append(elapsed / max_seconds)
     return max(fractions)
-
-
-def _lr_at(step: int, fraction: float, lr: float, warmup: int) -> float:
-    if step < warmup:
-        return lr * (step + 1) / warmup
-    return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(fraction, 1.0))))
 
 
 def _step(model: nn.Module, optimizer: torch.optim.Optimizer, x: Tensor, y: Tensor) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 
 import torch
@@ -16,6 +15,7 @@ from genai_utils.agents.toolgpt.vocab import WordCharVocab
 from genai_utils.agents.tools import ToolRegistry
 from genai_utils.gpt import GPT, GPTConfig
 from genai_utils.recipes import get_recipe
+from genai_utils.schedules import warmup_times_cosine
 from genai_utils.validation import check_non_negative_int, check_positive_int
 
 
@@ -143,8 +143,7 @@ def train_tool_gpt(
     model.train()
     for step in bar:
         for group in optimizer.param_groups:  # calentamiento corto y decaimiento coseno
-            warmup = min(1.0, (step + 1) / 50)
-            group["lr"] = lr * warmup * 0.5 * (1 + math.cos(math.pi * step / steps))
+            group["lr"] = warmup_times_cosine(step, step / steps, lr, warmup=50)
         start = int(torch.randint(len(x) - batch_size + 1, (1,), generator=generator))
         idx = order[start : start + batch_size]  # turnos de longitud parecida
         length = int(lengths[idx].max())  # recorta el relleno final

@@ -10,7 +10,7 @@ JB_FLAGS := -W -n --keep-going
 # y los cuadernos ejecutados se quedarían sin figuras.
 unexport MPLBACKEND
 
-.PHONY: libro instalar sistema entorno recursos modelos demos construir test estilo pruebas cuadernos rapido tiempos limpiar
+.PHONY: libro instalar sistema entorno recursos modelos demos empaquetar paquete construir test estilo pruebas cuadernos fuera rapido tiempos limpiar
 
 libro: instalar construir
 
@@ -47,13 +47,22 @@ modelos: entorno
 demos: entorno
 	$(BIN)/python scripts/exportar_demos.py
 
-construir: entorno recursos modelos demos
+# La prosa del libro que lleva el paquete instalado (genai_utils/datos/libro.zip): con ella, los
+# cuadernos que leen el libro funcionan también fuera del repositorio (Colab, otra carpeta).
+empaquetar: entorno
+	$(BIN)/python scripts/empaquetar_libro.py
+
+# La rueda del paquete, con esa copia dentro, en _build/dist.
+paquete: empaquetar
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w _build/dist .
+
+construir: entorno recursos modelos demos empaquetar
 	$(BIN)/python scripts/invalidar_cache.py
 	@mkdir -p _build
 	set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) --all 2>&1 | tee _build/construccion.log; \
 		rc=$$?; echo $$rc > _build/construccion.rc; exit $$rc
 
-test: estilo pruebas cuadernos
+test: estilo pruebas cuadernos fuera
 
 estilo: entorno
 	$(BIN)/ruff check genai_utils tests scripts notebooks
@@ -74,6 +83,10 @@ cuadernos: entorno
 rapido: entorno
 	$(BIN)/ruff check genai_utils tests scripts notebooks
 	$(BIN)/pytest tests -q -m "not libro and not lento" -p no:cacheprovider
+
+# Instala la rueda en un entorno nuevo y ejecuta, en una carpeta temporal, cuadernos que leen el libro.
+fuera: entorno
+	$(BIN)/python scripts/probar_fuera_del_repo.py
 
 tiempos: entorno
 	$(BIN)/python scripts/medir_cuadernos.py

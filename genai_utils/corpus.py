@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from genai_utils.packaged_book import packaged_book_root
 from genai_utils.validation import check_fraction, check_positive_int
 
 BOOK_DIR_ENV = "GENAI_LIBRO_DIR"
@@ -178,7 +179,10 @@ def notebook_markdown(path: str | Path) -> str:
 
 def find_book_root(start: str | Path | None = None) -> Path:
     """Carpeta raíz del libro: la de ``GENAI_LIBRO_DIR`` o la primera, subiendo desde ``start``
-    (por defecto, la de este módulo y luego la actual), que contenga ``_toc.yml`` y ``book/``."""
+    (por defecto, la de este módulo y luego la actual), que contenga ``_toc.yml`` y ``book/``.
+
+    Si no hay ninguna (el paquete se instaló con ``pip`` y se usa fuera del repositorio), la
+    copia de la prosa que viaja con el paquete (:mod:`genai_utils.packaged_book`)."""
     env = os.environ.get(BOOK_DIR_ENV)
     if env:
         root = Path(env).expanduser()
@@ -192,10 +196,14 @@ def find_book_root(start: str | Path | None = None) -> Path:
         for candidate in [folder.resolve(), *folder.resolve().parents]:
             if (candidate / "_toc.yml").is_file() and (candidate / "book").is_dir():
                 return candidate
+    packaged = packaged_book_root()  # fuera del repositorio: la copia que lleva el paquete
+    if packaged is not None:
+        return packaged
     raise FileNotFoundError(
-        "No se encontró la carpeta del libro (la que contiene `_toc.yml` y `book/`). Ejecuta el "
-        f"código desde el repositorio o define la variable de entorno {BOOK_DIR_ENV}, por "
-        f"ejemplo: os.environ['{BOOK_DIR_ENV}'] = '/ruta/al/libro'."
+        "No se encontró la carpeta del libro (la que contiene `_toc.yml` y `book/`) ni la copia "
+        "que lleva el paquete instalado. Ejecuta el código desde el repositorio, instala el "
+        f"paquete construido con `make paquete`, o define la variable de entorno {BOOK_DIR_ENV}, "
+        f"por ejemplo: os.environ['{BOOK_DIR_ENV}'] = '/ruta/al/libro'."
     )
 
 

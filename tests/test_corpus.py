@@ -170,6 +170,7 @@ def test_book_corpus_vacio_o_sin_libro(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(FileNotFoundError, match="book"):
         book_corpus(tmp_path / "book")
     monkeypatch.delenv("GENAI_LIBRO_DIR", raising=False)
+    monkeypatch.setattr("genai_utils.corpus.packaged_book_root", lambda: None)  # sin copia
     with pytest.raises(FileNotFoundError, match="GENAI_LIBRO_DIR"):
         find_book_root(tmp_path)
     monkeypatch.setenv("GENAI_LIBRO_DIR", str(tmp_path / "no_existe"))

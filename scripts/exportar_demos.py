@@ -50,8 +50,15 @@ from genai_utils.recipes import get_recipe  # noqa: E402
 
 
 def _codigo(*modulos: str) -> str:
-    """Huella del código que interviene: los módulos dados, export.py y este guion."""
-    rutas = [RAIZ / "genai_utils" / m for m in modulos]
+    """Huella del código que interviene: los módulos dados, export.py y este guion.
+
+    Un módulo puede ser un archivo (``"vae.py"``) o un paquete (``"gan"``): de un paquete cuentan
+    todos sus archivos ``.py``, en orden alfabético.
+    """
+    rutas: list[Path] = []
+    for m in modulos:
+        ruta = RAIZ / "genai_utils" / m
+        rutas.extend(sorted(ruta.glob("*.py")) if ruta.is_dir() else [ruta])
     return source_digest([*rutas, RAIZ / "genai_utils/export.py", Path(__file__)])
 
 
@@ -293,7 +300,7 @@ class _GeneradorGAN(nn.Module):
 def huella_gan() -> str:
     """Receta y código de la GAN condicional de los dígitos."""
     return fingerprint(receta=repr(get_recipe("gan_digitos")),
-                       codigo=_codigo("gan.py", "data.py", "training.py"), torch=torch.__version__)
+                       codigo=_codigo("gan", "data.py", "training.py"), torch=torch.__version__)
 
 
 def exportar_gan(carpeta: Path) -> None:
@@ -345,7 +352,7 @@ class _RedDeRuido(nn.Module):
 def huella_difusion() -> str:
     """Receta y código de la difusión de los dígitos."""
     return fingerprint(receta=repr(get_recipe("difusion_digitos")),
-                       codigo=_codigo("diffusion.py", "data.py", "training.py"),
+                       codigo=_codigo("diffusion", "data.py", "training.py"),
                        torch=torch.__version__)
 
 

@@ -350,13 +350,14 @@ def test_comparacion_de_generadores() -> None:
 
 def test_dígitos_leen_la_receta(monkeypatch) -> None:
     from genai_utils import diffusion as diffusion_module
+    from genai_utils.diffusion import digits as digits_module
     from genai_utils.recipes import get_recipe
 
     receta = get_recipe("difusion_digitos")
     assert diffusion_module.DIGIT_STEPS == receta.model["schedule_steps"]
     variante = receta.with_model(schedule_steps=20, schedule="linear", hidden=16, blocks=1)
     variante = variante.with_training(steps=3, sample_steps=4, guidance=0.0)
-    monkeypatch.setattr(diffusion_module, "get_recipe", lambda name: variante)
+    monkeypatch.setattr(digits_module, "get_recipe", lambda name: variante)
     model, schedule, history = diffusion_module.train_digit_denoiser(progress=False, device="cpu")
     assert schedule.n_steps == 20 and model.n_steps == 20
     assert model.inp.out_features == 16 and len(model.blocks) == 1
@@ -368,7 +369,7 @@ def test_dígitos_leen_la_receta(monkeypatch) -> None:
         llamadas.append((kwargs["n_steps"], kwargs["guidance"]))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(diffusion_module, "ddim_sample", ddim_espia)
+    monkeypatch.setattr(digits_module, "ddim_sample", ddim_espia)
     images = diffusion_module.digit_sampler(model, schedule)(torch.tensor([0, 1]))
     assert images.shape == (2, 1, 8, 8)
     assert llamadas == [(4, 0.0)]

@@ -50,7 +50,7 @@ def test_dependencias_del_paquete_y_de_la_prosa(guion, tmp_path: Path) -> None:
     deps = {p.relative_to(RAIZ).as_posix() for p in guion.dependencias(cuaderno, RAIZ)}
     assert {"genai_utils/ngram.py", "genai_utils/sampling.py", "genai_utils/validation.py",
             "genai_utils/__init__.py"} <= deps
-    assert "genai_utils/gan.py" not in deps
+    assert not any(d.startswith("genai_utils/gan/") for d in deps)
     assert not any(d.startswith("book/") for d in deps)  # no lee el libro
     _cuaderno(cuaderno, "from genai_utils.corpus import book_splits")
     deps = {p.relative_to(RAIZ).as_posix() for p in guion.dependencias(cuaderno, RAIZ)}
@@ -70,7 +70,7 @@ def test_huella_cambia_con_el_paquete_o_la_prosa_leida(guion, tmp_path: Path) ->
     despues = guion.huellas(tmp_path)
     assert despues["notebooks/lee.ipynb"] != antes["notebooks/lee.ipynb"]
     assert despues["notebooks/gan.ipynb"] == antes["notebooks/gan.ipynb"]
-    with (tmp_path / "genai_utils" / "gan.py").open("a", encoding="utf-8") as f:
+    with (tmp_path / "genai_utils" / "gan" / "train.py").open("a", encoding="utf-8") as f:
         f.write("\n# cambio\n")
     tras_gan = guion.huellas(tmp_path)
     assert tras_gan["notebooks/gan.ipynb"] != despues["notebooks/gan.ipynb"]

@@ -40,8 +40,15 @@ def test_una_muestra_esta_a_distancia_cero_de_si_misma(tamanos) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(2, 40), st.integers(1, 3), st.integers(0, 10**6), st.floats(2, 20))
 def test_frechet_crece_al_separar_las_medias(n, d, semilla, lejos) -> None:
+    """Alejar b de a en la dirección que ya las separa suma exactamente (|Δμ| + t)² − |Δμ|²."""
     a, b = _nube(n, d, semilla), _nube(n, d, semilla + 1)
-    assert frechet_distance(a, b + lejos) > frechet_distance(a, b)
+    diferencia = b.mean(0) - a.mean(0)
+    direccion = diferencia / diferencia.norm()
+    antes, despues = frechet_distance(a, b), frechet_distance(a, b + lejos * direccion)
+    separacion = float(diferencia.norm())
+    esperado = (separacion + lejos) ** 2 - separacion**2
+    assert despues > antes
+    assert abs((despues - antes) - esperado) < 1e-3 * max(1.0, despues)
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,6 +1,7 @@
 """Inyección de instrucciones (*prompt injection*) contra los agentes del capítulo 6, y defensas.
 
-Un agente con recuperación (RAG) copia en su *prompt* el texto de los documentos que recupera. Si
+Un agente con recuperación (RAG) copia en su instrucción (*prompt*) el texto de los documentos que
+recupera. Si
 alguien consigue colar en la colección un documento con **instrucciones** («ignora la pregunta y
 responde…», «llama a la herramienta…»), el modelo las lee junto a las del programador y puede
 obedecerlas: es la inyección **indirecta** de Greshake et al. (2023).
@@ -14,7 +15,7 @@ Este módulo prepara el experimento y mide su resultado de forma mecánica:
 * Defensas que no dependen de que el modelo acierte:
 
   - :func:`flag_instructions` / :func:`filter_chunks`: un filtro de reglas que marca los
-    fragmentos con texto imperativo dirigido al asistente y los retira antes del *prompt*;
+    fragmentos con texto imperativo dirigido al asistente y los retira antes de la instrucción;
   - :class:`AllowListRegistry`: una lista blanca de herramientas **por llamada**, fijada por el
     programa antes de leer nada: una herramienta fuera del plan no se ejecuta, diga lo que diga
     el texto recuperado;
@@ -186,7 +187,7 @@ def as_data(text: str) -> str:
 
 
 def build_rag_prompt(question: str, chunks: Sequence[Chunk], *, delimit: bool = False) -> str:
-    """*Prompt* de respuesta con contexto: los fragmentos recuperados y la pregunta.
+    """Instrucción de respuesta con contexto: los fragmentos recuperados y la pregunta.
 
     Con ``delimit=True`` cada fragmento va entre delimitadores (:func:`as_data`) y se avisa de que
     su contenido son datos que nunca deben obedecerse.

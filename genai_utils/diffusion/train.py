@@ -1,0 +1,140 @@
+"""La pérdida de la difusión y el bucle que entrena un desruidor con ella.
+
+La pérdida es el error cuadrático entre el ruido añadido y el que predice la red en un paso
+elegido al azar.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+from tqdm.auto import tqdm
+
+from genai_utils.diffusion.schedules import (
+    NoiseSchedule,
+    _check_batch,
+    _check_schedule,
+    q_sample,
+)
+from genai_utils.schedules import warmup_then_cosine
+from genai_utils.training import History, get_device
+from genai_utils.validation import (
+    check_fraction,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+)
+from genai_utils.validation_tensors import check_labels, check_model
+
+
+# --------------------------------------------------------------------------- pérdida
+def diffusion_loss(
+    model: nn.Module,
+    x0: Tensor,
+    schedule: NoiseSchedule,
+    labels: Tensor | None = None,
+    *,
+    p_uncond: float = 0.0,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """Pérdida simplificada de Ho et al.: E‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t)‖².
+
+    Sortea un paso ``t`` uniforme y un ruido ε por ejemplo. Con ``labels`` y ``p_uncond > 0``
+    cambia cada etiqueta por la nula con probabilidad ``p_uncond``: así la misma red aprende la
+    predicción condicional y la incondicional que necesita la guía sin clasificador.
+    """
+    schedule = _check_schedule(schedule)
+    x0 = _check_batch(x0, "x0")
+    check_fraction(p_uncond, "p_uncond", open_interval=False)
+    t = torch.randint(schedule.n_steps, (len(x0),), generator=generator).to(x0.device)
+    x_t, noise = q_sample(x0, t, schedule, generator=generator)
+    if labels is not None:
+        labels = _check_labels(labels, len(x0), model)
+        drop = torch.rand(len(x0), generator=generator).to(x0.device) < p_uncond
+        labels = torch.where(drop, torch.full_like(labels, model.num_classes), labels)
+    return F.mse_loss(model(x_t, t, labels), noise)
+
+
+def _check_labels(labels: object, n: int, model: nn.Module) -> Tensor:
+    num_classes = getattr(model, "num_classes", 0)
+    if not num_classes:
+        raise ValueError("El modelo no es condicional: no admite `labels` (usa `labels=None`).")
+    return check_labels(labels, "labels", n=n, n_classes=num_classes, rows_of="x")
+
+
+# --------------------------------------------------------------------------- entrenamiento
+def train_denoiser(
+    model: nn.Module,
+    x0: Tensor,
+    schedule: NoiseSchedule,
+    *,
+    labels: Tensor | None = None,
+    steps: int = 2000,
+    batch_size: int = 512,
+    lr: float = 2e-3,
+    p_uncond: float = 0.1,
+    ema_decay: float = 0.995,
+    seed: int = 0,
+    device: torch.device | str | None = None,
+    desc: str = "Difusión",
+    progress: bool = True,
+    log_every: int = 50,
+) -> History:
+    """Entrena ``model`` con :func:`diffusion_loss` durante ``steps`` pasos de Adam.
+
+    Cada paso toma un minilote al azar de ``x0`` (y ``labels``), con una tasa de aprendizaje
+    que decae como un coseno hasta 0. Al terminar, los pesos del modelo pasan a ser la media
+    móvil exponencial (EMA, *exponential moving average*) de los pesos de cada paso, con factor
+    ``ema_decay``: promediar suaviza el ruido de los últimos pasos y mejora las muestras. El
+    historial guarda la pérdida media de cada tramo de ``log_every`` pasos.
+    """
+    check_model(model)
+    schedule = _check_schedule(schedule)
+    x0 = _check_batch(x0, "x0")
+    if labels is not None:
+        labels = _check_labels(labels, len(x0), model)
+    check_positive_int(steps, "steps")
+    check_positive_int(batch_size, "batch_size")
+    check_positive_float(lr, "lr")
+    check_fraction(p_uncond, "p_uncond", open_interval=False)
+    check_fraction(ema_decay, "ema_decay", open_interval=False)
+    check_non_negative_int(seed, "seed")
+    check_positive_int(log_every, "log_every")
+    device = torch.device(device) if device is not None else get_device()
+    model.to(device).train()
+    data = x0.to(device)
+    targets = None if labels is None else labels.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    ema = [p.detach().clone() for p in model.parameters()]
+    generator = torch.Generator().manual_seed(seed)
+    history, running, start = History(), 0.0, time.perf_counter()
+    bar = tqdm(range(steps), desc=desc, disable=not progress)
+    with torch.enable_grad():
+        for step in bar:
+            for group in optimizer.param_groups:  # coseno de lr a 0, sin calentamiento
+                group["lr"] = warmup_then_cosine(step, step / steps, lr)
+            idx = torch.randint(len(data), (batch_size,), generator=generator).to(device)
+            yb = None if targets is None else targets[idx]
+            loss = diffusion_loss(model, data[idx], schedule, yb, p_uncond=p_uncond,
+                                  generator=generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                for avg, p in zip(ema, model.parameters(), strict=True):
+                    avg.lerp_(p.detach(), 1 - ema_decay)
+            running += loss.item()
+            if (step + 1) % log_every == 0 or step + 1 == steps:
+                history.losses.append(running / ((step % log_every) + 1))
+                running = 0.0
+                bar.set_postfix({"pérdida": f"{history.losses[-1]:.4f}"})
+    bar.close()
+    with torch.no_grad():
+        for avg, p in zip(ema, model.parameters(), strict=True):
+            p.copy_(avg)
+    model.eval()
+    history.seconds = time.perf_counter() - start
+    return history

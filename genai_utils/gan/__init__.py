@@ -1,0 +1,106 @@
+"""Redes generativas antagónicas (GAN): redes pequeñas, pérdidas, entrenamiento y métricas.
+
+Todo está pensado para entrenarse en segundos en una CPU:
+
+* :class:`Generator` y :class:`Discriminator`: perceptrones que sirven para puntos en 2-D y para
+  los dígitos de 8×8, con o sin condición (la etiqueta entra como vector *one-hot*).
+* :func:`discriminator_loss` y :func:`generator_loss`: la pérdida del juego minimax y la
+  variante no saturante del generador.
+* :func:`train_step` (un paso del discriminador y otro del generador) y :func:`train_gan`, el
+  bucle completo, con instantáneas de las muestras durante el entrenamiento.
+* :func:`ring_centers`, :func:`sample_ring` y :func:`mode_coverage`: el anillo de 8 gaussianas y
+  la medida de cobertura de modos y de calidad de las muestras.
+* :func:`train_ring_gan` y :func:`ring_seed_study`: la GAN del anillo del cuaderno 2.1 (receta
+  ``gan_anillo``), con una o varias semillas.
+* :func:`train_digit_generator`: la GAN condicional de los dígitos del cuaderno 2.2, con la
+  interfaz común con la que el capítulo 4 compara todos los modelos de imágenes.
+
+El paquete está partido por tareas, como se lee de arriba abajo:
+
+* :mod:`~genai_utils.gan.config`: constantes y alias de la receta ``gan_digitos``;
+* :mod:`~genai_utils.gan.ring`: el anillo de gaussianas y la cobertura de modos;
+* :mod:`~genai_utils.gan.networks`: generador y discriminador;
+* :mod:`~genai_utils.gan.losses`: las pérdidas del juego;
+* :mod:`~genai_utils.gan.train`: el paso de entrenamiento y el bucle completo;
+* :mod:`~genai_utils.gan.ring_gan`: la GAN del anillo (receta ``gan_anillo``);
+* :mod:`~genai_utils.gan.digits`: la GAN condicional de los dígitos.
+"""
+
+from __future__ import annotations
+
+# Se reexportan todos los nombres del antiguo módulo, también los privados y los que importaba
+# de fuera, para que ``genai_utils.gan.X`` siga existiendo para cada X de antes.
+import math  # noqa: F401
+import time  # noqa: F401
+from collections.abc import Callable, Sequence  # noqa: F401
+from dataclasses import dataclass, field  # noqa: F401
+
+import torch  # noqa: F401
+from torch import nn  # noqa: F401
+from torch.nn import functional as F  # noqa: F401
+from tqdm.auto import tqdm  # noqa: F401
+
+from genai_utils.gan.config import (  # noqa: F401
+    _DIGIT_RECIPE,
+    DIGIT_BATCH_SIZE,
+    DIGIT_BETAS,
+    DIGIT_LATENT_DIM,
+    DIGIT_LR,
+    DIGIT_STEPS,
+    GENERATOR_LOSSES,
+    RING_MODES,
+    RING_RADIUS,
+    RING_STD,
+)
+from genai_utils.gan.digits import (  # noqa: F401
+    train_digit_gan,
+    train_digit_generator,
+)
+from genai_utils.gan.losses import (  # noqa: F401
+    _check_logits,
+    _discriminator_loss,
+    _generator_loss,
+    discriminator_loss,
+    generator_loss,
+    optimal_discriminator,
+)
+from genai_utils.gan.networks import (  # noqa: F401
+    Discriminator,
+    Generator,
+    _as_shape,
+    _mlp,
+    _with_labels,
+    digit_discriminator,
+    digit_generator,
+)
+from genai_utils.gan.ring import (  # noqa: F401
+    ModeCoverage,
+    mode_coverage,
+    ring_centers,
+    sample_ring,
+)
+from genai_utils.gan.ring_gan import (  # noqa: F401
+    RingRun,
+    ring_run,
+    ring_seed_study,
+    train_ring_gan,
+)
+from genai_utils.gan.train import (  # noqa: F401
+    GanHistory,
+    _snapshot,
+    adam_pair,
+    sample,
+    train_gan,
+    train_step,
+)
+from genai_utils.recipes import Recipe, get_recipe  # noqa: F401
+from genai_utils.training import get_device, limit_threads  # noqa: F401
+from genai_utils.validation import (  # noqa: F401
+    MAX_SIZE,
+    check_choice,
+    check_fraction,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+)
+from genai_utils.validation_tensors import check_labels, check_model, check_tensor  # noqa: F401

@@ -1,0 +1,190 @@
+"""El entrenamiento: un paso del discriminador y otro del generador, y el bucle completo con
+instantáneas de las muestras.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from genai_utils.gan.config import GENERATOR_LOSSES
+from genai_utils.gan.losses import (
+    _discriminator_loss,
+    _generator_loss,
+)
+from genai_utils.gan.networks import (
+    Discriminator,
+    Generator,
+)
+from genai_utils.training import get_device
+from genai_utils.validation import (
+    MAX_SIZE,
+    check_choice,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+)
+from genai_utils.validation_tensors import check_model, check_tensor
+
+
+# ---------------------------------------------------------------- el entrenamiento
+@dataclass
+class GanHistory:
+    """Historial de una GAN: pérdidas por paso, instantáneas de muestras y duración (s)."""
+
+    d_losses: list[float] = field(default_factory=list)
+    g_losses: list[float] = field(default_factory=list)
+    snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def train_step(
+    generator: Generator,
+    discriminator: Discriminator,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    real: torch.Tensor,
+    z: torch.Tensor,
+    *,
+    labels: torch.Tensor | None = None,
+    loss: str = "non_saturating",
+) -> tuple[float, float]:
+    """Un paso del juego: primero el discriminador, luego el generador, con el mismo ruido ``z``.
+
+    ``labels`` (solo en modelos condicionales) son las etiquetas de ``real`` y se usan también
+    para las muestras falsas. Devuelve ``(pérdida_D, pérdida_G)`` como números.
+    """
+    check_tensor(real, "real", floating=True)
+    check_tensor(z, "z", ndim=2, floating=True)
+    if len(z) != len(real):
+        raise ValueError(
+            f"Los argumentos `z` y `real` deben tener el mismo número de filas; se recibieron "
+            f"{len(z)} y {len(real)}."
+        )
+    check_choice(loss, "loss", GENERATOR_LOSSES)
+    # 1) Discriminador: las muestras falsas se separan del grafo (detach) para no mover G.
+    fake = generator(z, labels)
+    d_loss = _discriminator_loss(
+        discriminator(real, labels), discriminator(fake.detach(), labels)
+    )
+    opt_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    opt_d.step()
+    # 2) Generador: el gradiente atraviesa D (ya actualizado), pero solo se mueve G.
+    g_loss = _generator_loss(discriminator(fake, labels), loss)
+    opt_g.zero_grad(set_to_none=True)
+    g_loss.backward()
+    opt_g.step()
+    return d_loss.item(), g_loss.item()
+
+
+def adam_pair(
+    generator: nn.Module, discriminator: nn.Module, lr: float = 2e-4,
+    betas: tuple[float, float] = (0.5, 0.999),
+) -> tuple[torch.optim.Adam, torch.optim.Adam]:
+    """Dos optimizadores Adam, uno por red, con los hiperparámetros de DCGAN por defecto."""
+    check_positive_float(lr, "lr")
+    return (torch.optim.Adam(generator.parameters(), lr=lr, betas=betas),
+            torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas))
+
+
+def train_gan(
+    generator: Generator,
+    discriminator: Discriminator,
+    data: torch.Tensor,
+    *,
+    labels: torch.Tensor | None = None,
+    steps: int,
+    batch_size: int = 256,
+    lr: float = 2e-4,
+    betas: tuple[float, float] = (0.5, 0.999),
+    loss: str = "non_saturating",
+    seed: int = 0,
+    snapshot_every: int = 0,
+    snapshot_z: torch.Tensor | None = None,
+    device: torch.device | str | None = None,
+    desc: str = "GAN",
+    progress: bool = True,
+) -> GanHistory:
+    """Entrena una GAN ``steps`` pasos de :func:`train_step` con minilotes sorteados de ``data``.
+
+    Todo el azar (minilotes y ruido) sale de un generador con semilla ``seed``, así que en la CPU
+    dos ejecuciones con la misma semilla e iguales redes iniciales dan el mismo resultado bit a
+    bit. Cada ``snapshot_every`` pasos (y en el paso 0) guarda ``generator(snapshot_z)`` en
+    ``history.snapshots``.
+    """
+    check_tensor(data, "data", floating=True)
+    check_positive_int(steps, "steps")
+    check_positive_int(batch_size, "batch_size")
+    check_non_negative_int(snapshot_every, "snapshot_every")
+    check_non_negative_int(seed, "seed")
+    if labels is not None:
+        check_tensor(labels, "labels", ndim=1, floating=False)
+        if len(labels) != len(data):
+            raise ValueError(
+                f"El argumento `labels` debe tener una etiqueta por dato ({len(data)}); "
+                f"se recibieron {len(labels)}."
+            )
+    if snapshot_every and snapshot_z is None:
+        raise ValueError("Para guardar instantáneas (`snapshot_every` > 0) pasa `snapshot_z`.")
+    device = torch.device(device) if device is not None else get_device()
+    generator.to(device).train()
+    discriminator.to(device).train()
+    opt_g, opt_d = adam_pair(generator, discriminator, lr, betas)
+    rng = torch.Generator().manual_seed(seed)
+    data_d = data.to(device)
+    labels_d = None if labels is None else labels.to(device)
+    history = GanHistory()
+    start = time.perf_counter()
+    for step in tqdm(range(steps + 1), desc=desc, disable=not progress, mininterval=0.5):
+        if snapshot_every and step % snapshot_every == 0:
+            history.snapshots[step] = _snapshot(generator, snapshot_z, device)
+        if step == steps:
+            break
+        idx = torch.randint(0, len(data), (batch_size,), generator=rng).to(device)
+        z = torch.randn(batch_size, generator.latent_dim, generator=rng).to(device)
+        batch_labels = None if labels_d is None else labels_d[idx]
+        d_loss, g_loss = train_step(generator, discriminator, opt_g, opt_d, data_d[idx], z,
+                                    labels=batch_labels, loss=loss)
+        if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
+            raise FloatingPointError(
+                f"Las pérdidas dejaron de ser finitas en el paso {step + 1}: prueba a bajar `lr`."
+            )
+        history.d_losses.append(d_loss)
+        history.g_losses.append(g_loss)
+    history.seconds = time.perf_counter() - start
+    generator.eval()
+    discriminator.eval()
+    return history
+
+
+@torch.no_grad()
+def _snapshot(generator: Generator, z: torch.Tensor, device: torch.device) -> torch.Tensor:
+    was_training = generator.training
+    generator.eval()
+    out = generator(z.to(device)).cpu()
+    generator.train(was_training)
+    return out
+
+
+@torch.no_grad()
+def sample(
+    generator: Generator,
+    n: int,
+    *,
+    labels: torch.Tensor | None = None,
+    seed: int = 0,
+) -> torch.Tensor:
+    """``n`` muestras del generador (en la CPU) con ruido sorteado con la semilla ``seed``."""
+    check_model(generator, "generator", Generator)
+    check_positive_int(n, "n", maximum=MAX_SIZE)
+    check_non_negative_int(seed, "seed")
+    device = next(generator.parameters()).device
+    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
+    out_labels = None if labels is None else labels.to(device)
+    return generator(z.to(device), out_labels).cpu()

@@ -202,6 +202,13 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     Recipe(
+        name="bpe_tokenizacion",
+        notebook="notebooks/05_2_tokenizacion.ipynb",
+        description="Tokenizador BPE que se entrena paso a paso para ver sus fusiones",
+        data="prosa de las páginas de entrenamiento del libro (book_splits)",
+        model={"merges": 600},
+    ),
+    Recipe(
         name="gpt_libro",
         notebook="notebooks/05_3_gpt_pequeno.ipynb",
         description="GPT pequeño con tokens BPE entrenado con la prosa del libro",

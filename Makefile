@@ -39,6 +39,8 @@ modelos: entorno
 
 # Antes de construir, se borra de la caché la ejecución de cada cuaderno cuyas fuentes cambiaron
 # (módulos de genai_utils que importa, prosa que lee): la caché nunca muestra resultados viejos.
+# Después, ejecutar_cuadernos.py ejecuta los que faltan en la caché con dos procesos a la vez (la
+# construcción los ejecutaría de uno en uno) y la construcción ya los encuentra hechos.
 # Con --all, Sphinx relee todas las páginas (los cuadernos sin cambios salen de la caché) y el
 # registro guardado en _build/construccion.log tiene todos los avisos: las pruebas del libro lo
 # reutilizan en vez de construir otra vez (tests/conftest.py), si nada cambió desde entonces.
@@ -58,6 +60,7 @@ paquete: empaquetar
 
 construir: entorno recursos modelos demos empaquetar
 	$(BIN)/python scripts/invalidar_cache.py
+	-$(BIN)/python scripts/ejecutar_cuadernos.py
 	@mkdir -p _build
 	set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) --all 2>&1 | tee _build/construccion.log; \
 		rc=$$?; echo $$rc > _build/construccion.rc; exit $$rc
@@ -71,12 +74,14 @@ estilo: entorno
 pruebas: entorno recursos
 	$(BIN)/pytest tests
 
-# nbval vuelve a ejecutar cada cuaderno ya ejecutado por la construcción y compara sus salidas.
+# nbval vuelve a ejecutar cada cuaderno ya ejecutado por la construcción y compara sus salidas,
+# dos cuadernos a la vez (pytest-xdist; --dist loadscope deja las celdas de un cuaderno juntas,
+# en el mismo núcleo de Jupyter y en orden).
 # Antes, preparar_nbval.py devuelve a cada copia ejecutada las salidas de glue que myst-nb le quita.
 cuadernos: entorno
 	$(BIN)/python scripts/preparar_nbval.py
 	$(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider \
-		--rootdir . _build/jupyter_execute/notebooks
+		-n 2 --dist loadscope --rootdir . _build/jupyter_execute/notebooks
 
 # Comprobación rápida mientras se escribe: estilo y pruebas del paquete, sin construir el libro,
 # sin navegador y sin cargar SmolLM2 (las pruebas marcadas «libro» o «lento»).

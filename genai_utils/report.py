@@ -33,6 +33,7 @@ __all__ = [
     "fmt_sci",
     "fmt_seconds",
     "fmt_seq",
+    "fmt_sig",
     "glue_int",
     "glue_num",
     "glue_pct",
@@ -135,6 +136,26 @@ def fmt_sci(value: float, decimals: int = 0) -> str:
         return fmt_num(0, decimals)
     mantissa, _, exponent = f"{number:.{decimals}e}".partition("e")
     return fmt_num(float(mantissa), decimals) + "·10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+
+
+def fmt_sig(value: float, digits: int = 3) -> str:
+    """``value`` con ``digits`` cifras significativas, como ``f"{x:.3g}"`` pero a la española.
+
+    Sin ceros finales; en notación científica (:func:`fmt_sci`) cuando ``.g`` la usaría.
+
+    >>> fmt_sig(1.5), fmt_sig(0.012345), fmt_sig(123456)
+    ('1,5', '0,0123', '1,23·10⁵')
+    """
+    number = _check_real(value, "value")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"`digits` debe ser un entero ≥ 1; se recibió {digits!r}.")
+    text = f"{number:.{digits}g}"
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    if not exponent:
+        return fmt_num(number, decimals)
+    superscript = str(int(exponent)).translate(_SUPERSCRIPTS)
+    return fmt_num(float(mantissa), decimals) + "·10" + superscript
 
 
 def fmt_seq(values: Iterable[float], decimals: int = 2) -> str:

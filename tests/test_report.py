@@ -14,6 +14,7 @@ from genai_utils.report import (
     fmt_sci,
     fmt_seconds,
     fmt_seq,
+    fmt_sig,
     glue_num,
     glue_seconds,
     glue_text,
@@ -102,3 +103,14 @@ def test_signo_y_secuencias() -> None:
         fmt_seq([0.5, None])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="sign"):
         fmt_num(1.0, sign=1)  # type: ignore[arg-type]
+
+
+def test_cifras_significativas() -> None:
+    assert fmt_sig(1.5) == "1,5"
+    assert fmt_sig(2.0) == "2"
+    assert fmt_sig(0.012345) == "0,0123"
+    assert fmt_sig(123456) == "1,23·10⁵"
+    assert fmt_sig(-0.00001234, 2) == "−1,2·10⁻⁵"
+    assert fmt_sig(12345, 6) == f"12{THIN_SPACE}345"
+    with pytest.raises(ValueError, match="digits"):
+        fmt_sig(1.0, 0)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import copy
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
+
+from genai_utils.report import fmt_sig
 
 __all__ = ["Case", "Feedback", "check_choice_answer", "check_function", "close"]
 
@@ -122,13 +125,20 @@ def _mismatch(
     return None
 
 
+def _short_float(x: float) -> str:
+    return fmt_sig(x, 4) if math.isfinite(x) else str(x)
+
+
 def _short(value: Any) -> str:
     """Representación breve de un valor para los mensajes."""
     tensor = _as_tensor(value)
     if tensor is not None:
         if tensor.numel() == 1:
-            return f"{tensor.item():.6g}"
-        text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12)
+            item = tensor.item()
+            finite = not isinstance(item, bool) and math.isfinite(item)
+            return fmt_sig(item, 6) if finite else str(item)
+        text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12,
+                               separator="; ", formatter={"float_kind": _short_float})
         return text.replace("\n", " ")
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "…"

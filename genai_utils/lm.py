@@ -21,7 +21,6 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from genai_utils.report import fmt_num
 from genai_utils.schedules import warmup_then_cosine
 from genai_utils.validation import (
     MAX_SIZE,
@@ -158,7 +157,7 @@ def train_lm(
         if step % eval_every == 0:
             _record(history, step, running, model, val_ids, context, device)
             running = []
-            bar.set_postfix({"pérdida": fmt_num(history.train_losses[-1], 3)})
+            bar.set_postfix({"pérdida": f"{history.train_losses[-1]:.3f}"})
     if running:
         _record(history, step, running, model, val_ids, context, device)
     bar.close()

@@ -18,8 +18,6 @@ from typing import Any
 import numpy as np
 import torch
 
-from genai_utils.report import fmt_sig
-
 __all__ = ["Case", "Feedback", "check_choice_answer", "check_function", "close"]
 
 NOT_IMPLEMENTED_MESSAGE = (
@@ -125,8 +123,15 @@ def _mismatch(
     return None
 
 
+def _sig(x: float, digits: int) -> str:
+    """``x`` con ``digits`` cifras significativas y coma decimal («0,123»), o «nan»/«inf»."""
+    from genai_utils.report import fmt_sig  # aquí, para no cargar report con cada ejercicio
+
+    return fmt_sig(x, digits) if math.isfinite(x) else str(x)
+
+
 def _short_float(x: float) -> str:
-    return fmt_sig(x, 4) if math.isfinite(x) else str(x)
+    return _sig(x, 4)
 
 
 def _short(value: Any) -> str:
@@ -135,8 +140,7 @@ def _short(value: Any) -> str:
     if tensor is not None:
         if tensor.numel() == 1:
             item = tensor.item()
-            finite = not isinstance(item, bool) and math.isfinite(item)
-            return fmt_sig(item, 6) if finite else str(item)
+            return str(item) if isinstance(item, bool) else _sig(item, 6)
         text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12,
                                separator="; ", formatter={"float_kind": _short_float})
         return text.replace("\n", " ")

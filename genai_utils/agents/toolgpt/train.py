@@ -15,7 +15,6 @@ from genai_utils.agents.toolgpt.vocab import WordCharVocab
 from genai_utils.agents.tools import ToolRegistry
 from genai_utils.gpt import GPT, GPTConfig
 from genai_utils.recipes import get_recipe
-from genai_utils.report import fmt_num
 from genai_utils.schedules import warmup_times_cosine
 from genai_utils.validation import check_non_negative_int, check_positive_int
 
@@ -159,6 +158,6 @@ def train_tool_gpt(
         optimizer.step()
         losses.append(loss.item())
         if step % 50 == 0:
-            bar.set_postfix(pérdida=fmt_num(losses[-1], 3))
+            bar.set_postfix(pérdida=f"{losses[-1]:.3f}")
     model.eval()
     return ToolGPT(model, vocab, device), losses

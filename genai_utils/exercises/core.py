@@ -125,7 +125,7 @@ def _mismatch(
 
 def _sig(x: float, digits: int) -> str:
     """``x`` con ``digits`` cifras significativas y coma decimal («0,123»), o «nan»/«inf»."""
-    from genai_utils.report import fmt_sig  # aquí, para no cargar report con cada ejercicio
+    from genai_utils.report import fmt_sig
 
     return fmt_sig(x, digits) if math.isfinite(x) else str(x)
 

@@ -31,7 +31,10 @@ EJECUTADOS = RAIZ / "_build/jupyter_execute/notebooks"
 # 7.6 lo revisa otra tarea a la vez que esta (issue 13): se incluirá al unir las dos ramas.
 PENDIENTES = {"07_6_alucinacion_inyeccion.ipynb"}
 
-# Especificaciones de formato legítimas: (cuaderno, fragmento de la línea) → motivo.
+# Especificaciones de formato legítimas: (cuaderno, fragmento de la línea) → motivo. Hoy no hay
+# ninguna: una cifra que solo lee la máquina (una clave de glue, un nombre de archivo) se escribe
+# con «:.0f» o sin formato, que no llevan punto. Si hiciera falta, p. ej.:
+#   ("07_7_coste.ipynb", 'open(f"flops_{x:.1e}.json"'): "nombre de archivo, no lo lee nadie",
 PERMITIDOS: dict[tuple[str, str], str] = {}
 
 # Lo que puede llevar un punto entre cifras en una salida sin ser una cifra para el lector. Cada

@@ -21,6 +21,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from genai_utils.data import IMAGE_SIZE, load_digits
+from genai_utils.report import fmt_num
 from genai_utils.training import fit, limit_threads
 from genai_utils.validation import check_non_negative_int, check_positive_int
 from genai_utils.validation_tensors import check_digit_images, check_tensor
@@ -327,7 +328,8 @@ def format_comparison(scores: Sequence[GeneratorScore], baseline: float | None =
     """
     lines = [f"{'modelo':<24}{'FD-dígitos':>11}{'exactitud':>11}   tiempo de muestreo"]
     if baseline is not None:
-        lines.append(f"{'dígitos reales':<24}{baseline:>11.2f}{'—':>11}   —")
+        lines.append(f"{'dígitos reales':<24}{fmt_num(baseline, 2):>11}{'—':>11}   —")
     for s in scores:
-        lines.append(f"{s.name:<24}{s.fd:>11.2f}{s.accuracy:>11.3f}   {s.seconds:.2f} s")
+        lines.append(f"{s.name:<24}{fmt_num(s.fd, 2):>11}{fmt_num(s.accuracy, 3):>11}   "
+                     f"{fmt_num(s.seconds, 2)} s")
     return "\n".join(lines)

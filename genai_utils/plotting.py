@@ -3,22 +3,81 @@ densidades y curvas de aprendizaje.
 
 Cada función dibuja en unos ejes (``ax``) que se le pasan o que crea, y los devuelve para que el
 lector pueda retocarlos. Se usa el *backend* de matplotlib que esté activo.
+
+:func:`use_decimal_comma` hace que las marcas de los ejes lineales de todas las figuras que se
+creen después lleven coma decimal («0,5»), como la prosa del libro; cada cuaderno la llama una vez.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
+import matplotlib.scale as mscale
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.ticker import ScalarFormatter
 
 from genai_utils.training import History
 from genai_utils.validation import check_positive_float, check_positive_int
 
 ArrayLike = torch.Tensor | np.ndarray
+
+
+class DecimalCommaFormatter(ScalarFormatter):
+    """Las marcas de un eje lineal de matplotlib con coma decimal: «0,5», «−1,5», «1e−3».
+
+    Se usa como cualquier formateador (``ax.yaxis.set_major_formatter(DecimalCommaFormatter())``),
+    aunque lo normal es activarlo en todas las figuras con :func:`use_decimal_comma`.
+    """
+
+    def _comma(self, text: str) -> str:
+        return text.replace(".", "{,}" if "$" in text else ",")
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self._comma(super().__call__(x, pos))
+
+    def get_offset(self) -> str:
+        return self._comma(super().get_offset())
+
+    def format_data_short(self, value: float) -> str:
+        return self._comma(super().format_data_short(value))
+
+
+_LINEAR_SCALE = mscale.LinearScale
+
+
+class _DecimalCommaScale(mscale.LinearScale):
+    """La escala lineal de siempre, con :class:`DecimalCommaFormatter` en las marcas principales."""
+
+    name = "linear"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Sin un parámetro llamado «axis», matplotlib ≥ 3.11 no avisa de que quedará obsoleto.
+        super().__init__(None)
+
+    def set_default_locators_and_formatters(self, axis: object) -> None:
+        super().set_default_locators_and_formatters(axis)
+        axis.set_major_formatter(DecimalCommaFormatter())
+
+
+def use_decimal_comma(enabled: bool = True) -> None:
+    """Activa (o, con ``enabled=False``, desactiva) la coma decimal en las marcas de los ejes.
+
+    Afecta a los ejes lineales que se creen después de llamarla, en cualquier figura (también las
+    barras de color). Los ejes logarítmicos ya muestran potencias de diez sin decimales.
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"El argumento `enabled` debe ser True o False; se recibió {enabled!r}.")
+    if enabled:
+        mscale.register_scale(_DecimalCommaScale)
+        return
+    with warnings.catch_warnings():  # la escala original aún recibe «axis»: matplotlib lo avisa
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        mscale.register_scale(_LINEAR_SCALE)
 
 
 def show_images(

@@ -10,7 +10,11 @@ Convenciones (Ortografía de la lengua española, 2010):
 * coma decimal: ``9,8``;
 * sin separador de millares hasta cuatro cifras (``1800``) y espacio fino a partir de cinco
   (``128 000``, con U+202F, que no se parte al final de línea);
-* porcentajes con espacio: ``9,8 %``.
+* porcentajes con espacio: ``9,8 %``;
+* listas de decimales separadas por punto y coma: ``(0,12; −0,03)``.
+
+Aceptan números de Python, escalares de NumPy y tensores o arrays de un solo elemento
+(``fmt_num(perdida)`` con ``perdida`` un tensor de PyTorch).
 
 Las funciones ``glue_*`` devuelven el texto que pegan, para imprimirlo también. Fuera de una
 construcción del libro (sin ``myst_nb`` instalado) solo formatean.
@@ -19,6 +23,7 @@ construcción del libro (sin ``myst_nb`` instalado) solo formatean.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Real
 
 __all__ = [
@@ -27,6 +32,8 @@ __all__ = [
     "fmt_pct",
     "fmt_sci",
     "fmt_seconds",
+    "fmt_seq",
+    "fmt_sig",
     "glue_int",
     "glue_num",
     "glue_pct",
@@ -38,13 +45,31 @@ THIN_SPACE = "\u202f"  # espacio fino que no se parte: separa millares y unidade
 _NBSP = "\u00a0"  # espacio que no se parte: «9,8 %»
 
 
+def _as_scalar(value: object) -> object:
+    """El número de un tensor o array de un solo elemento (con ``.item()``); si no, ``value``."""
+    if isinstance(value, Real) or not callable(getattr(value, "item", None)):
+        return value
+    numel = getattr(value, "numel", None)  # PyTorch: numel(); NumPy: size
+    count = numel() if callable(numel) else getattr(value, "size", None)
+    return value.item() if count == 1 else value
+
+
 def _check_real(value: object, name: str) -> float:
+    value = _as_scalar(value)
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"`{name}` debe ser un número real; se recibió {type(value).__name__}.")
+        raise TypeError(
+            f"`{name}` debe ser un número real (o un tensor o array de un solo elemento); "
+            f"se recibió {_describe(value)}."
+        )
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"`{name}` debe ser un número finito; se recibió {value!r}.")
     return number
+
+
+def _describe(value: object) -> str:
+    shape = getattr(value, "shape", None)
+    return type(value).__name__ + ("" if shape is None else f" de forma {tuple(shape)}")
 
 
 def _check_decimals(decimals: object) -> int:
@@ -62,21 +87,28 @@ def _group_thousands(digits: str) -> str:
     return THIN_SPACE.join(groups)
 
 
-def fmt_num(value: float, decimals: int = 2) -> str:
+def fmt_num(value: float, decimals: int = 2, *, sign: bool = False) -> str:
     """``value`` con ``decimals`` decimales, coma decimal y millares a la española.
+
+    Con ``sign=True`` los positivos llevan «+» (como ``f"{x:+.2f}"``).
 
     >>> fmt_num(1.7409, 2)
     '1,74'
     >>> fmt_num(-0.5, 1)
     '−0,5'
+    >>> fmt_num(0.5, 1, sign=True)
+    '+0,5'
     """
     number = _check_real(value, "value")
     decimals = _check_decimals(decimals)
+    if not isinstance(sign, bool):
+        raise TypeError(f"`sign` debe ser True o False; se recibió {sign!r}.")
     text = f"{abs(number):.{decimals}f}"
     integer, _, fraction = text.partition(".")
-    sign = "−" if number < 0 and float(text) != 0 else ""
+    zero = float(text) == 0
+    prefix = "−" if number < 0 and not zero else ("+" if sign and not zero else "")
     body = _group_thousands(integer) + ("," + fraction if fraction else "")
-    return sign + body
+    return prefix + body
 
 
 def fmt_int(value: float) -> str:
@@ -104,6 +136,46 @@ def fmt_sci(value: float, decimals: int = 0) -> str:
         return fmt_num(0, decimals)
     mantissa, _, exponent = f"{number:.{decimals}e}".partition("e")
     return fmt_num(float(mantissa), decimals) + "·10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+
+
+def fmt_sig(value: float, digits: int = 3) -> str:
+    """``value`` con ``digits`` cifras significativas, como ``f"{x:.3g}"`` pero a la española.
+
+    Sin ceros finales; en notación científica (:func:`fmt_sci`) cuando ``.g`` la usaría.
+
+    >>> fmt_sig(1.5), fmt_sig(0.012345), fmt_sig(123456)
+    ('1,5', '0,0123', '1,23·10⁵')
+    """
+    number = _check_real(value, "value")
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"`digits` debe ser un entero ≥ 1; se recibió {digits!r}.")
+    text = f"{number:.{digits}g}"
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    if not exponent:
+        return fmt_num(number, decimals)
+    superscript = str(int(exponent)).translate(_SUPERSCRIPTS)
+    return fmt_num(float(mantissa), decimals) + "·10" + superscript
+
+
+def fmt_seq(values: Iterable[float], decimals: int = 2) -> str:
+    """Varios números entre paréntesis y separados por punto y coma (la coma ya es decimal).
+
+    Acepta una lista, una tupla, un tensor o un array de una dimensión.
+
+    >>> fmt_seq([0.123, -0.5], 2)
+    '(0,12; −0,50)'
+    """
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"`values` debe ser una secuencia de números (lista, tensor o array); "
+            f"se recibió {type(values).__name__}."
+        )
+    items = values.tolist() if callable(getattr(values, "tolist", None)) else list(values)
+    if not isinstance(items, list):  # un escalar de NumPy o un tensor de dimensión 0
+        items = [items]
+    numbers = [_check_real(v, f"values[{i}]") for i, v in enumerate(items)]
+    return "(" + "; ".join(fmt_num(v, decimals) for v in numbers) + ")"
 
 
 def fmt_seconds(seconds: float, decimals: int = 0) -> str:

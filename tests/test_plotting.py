@@ -13,10 +13,12 @@ import torch  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
 from genai_utils.plotting import (  # noqa: E402
+    DecimalCommaFormatter,
     plot_density_2d,
     plot_losses,
     plot_samples_2d,
     show_images,
+    use_decimal_comma,
 )
 from genai_utils.training import History  # noqa: E402
 
@@ -100,3 +102,36 @@ def test_plot_losses() -> None:
         plot_losses([1.0, 2.0])
     with pytest.raises(ValueError, match="`history`"):
         plot_losses(History())
+
+
+def _etiquetas(ax: Axes) -> list[str]:
+    ax.figure.canvas.draw()
+    return [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+
+
+def test_coma_decimal_en_las_marcas_de_los_ejes() -> None:
+    use_decimal_comma()
+    try:
+        _, ax = plt.subplots()
+        ax.plot([0, 1], [-0.5, 1.5])
+        etiquetas = _etiquetas(ax)
+        assert "0,50" in etiquetas and "−0,50" in etiquetas
+        assert not any("." in t for t in etiquetas)
+        fig, ax = plt.subplots()  # también las barras de color
+        barra = fig.colorbar(ax.imshow(np.linspace(0, 1, 16).reshape(4, 4)))
+        assert "0,2" in _etiquetas(barra.ax)
+    finally:
+        use_decimal_comma(False)
+    _, ax = plt.subplots()
+    ax.plot([0, 1], [-0.5, 1.5])
+    assert "0.50" in _etiquetas(ax)  # desactivada, matplotlib vuelve a su punto decimal
+
+
+def test_formateador_con_mathtext_y_errores() -> None:
+    with plt.rc_context({"axes.formatter.use_mathtext": True}):
+        _, ax = plt.subplots()
+        ax.plot([0, 1], [0, 0.5])
+        ax.yaxis.set_major_formatter(DecimalCommaFormatter())
+        assert any("0{,}5" in t for t in _etiquetas(ax))
+    with pytest.raises(TypeError, match="enabled"):
+        use_decimal_comma("sí")  # type: ignore[arg-type]

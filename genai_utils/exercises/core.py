@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,13 +123,26 @@ def _mismatch(
     return None
 
 
+def _sig(x: float, digits: int) -> str:
+    """``x`` con ``digits`` cifras significativas y coma decimal («0,123»), o «nan»/«inf»."""
+    from genai_utils.report import fmt_sig
+
+    return fmt_sig(x, digits) if math.isfinite(x) else str(x)
+
+
+def _short_float(x: float) -> str:
+    return _sig(x, 4)
+
+
 def _short(value: Any) -> str:
     """Representación breve de un valor para los mensajes."""
     tensor = _as_tensor(value)
     if tensor is not None:
         if tensor.numel() == 1:
-            return f"{tensor.item():.6g}"
-        text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12)
+            item = tensor.item()
+            return str(item) if isinstance(item, bool) else _sig(item, 6)
+        text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12,
+                               separator="; ", formatter={"float_kind": _short_float})
         return text.replace("\n", " ")
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + "…"

@@ -28,6 +28,7 @@ import torch
 from torch.utils import flop_counter
 
 from genai_utils.gpt import GPTConfig
+from genai_utils.report import fmt_sig
 from genai_utils.validation import check_positive_float, check_positive_int
 
 __all__ = [
@@ -224,8 +225,7 @@ def format_duration(seconds: float) -> str:
                     if value >= scale:
                         value, prefix = value / scale, f"{word} "
                         break
-            text = f"{value:.3g}" if value < 1e4 else f"{value:.3e}"
-            return f"{text.replace('.', ',')} {prefix}{name}"
+            return f"{fmt_sig(value, 3)} {prefix}{name}"
     raise AssertionError  # pragma: no cover
 
 

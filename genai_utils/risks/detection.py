@@ -19,6 +19,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from genai_utils.data import IMAGE_SIZE
+from genai_utils.report import fmt_num
 from genai_utils.training import fit, limit_threads
 from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
 from genai_utils.validation_tensors import check_digit_images, check_tensor
@@ -103,8 +104,8 @@ class DetectionResult:
         return (self.real_accuracy + self.generated_accuracy) / 2
 
     def __str__(self) -> str:
-        return (f"exactitud {self.accuracy:.3f} (reales {self.real_accuracy:.3f}, "
-                f"generadas {self.generated_accuracy:.3f})")
+        return (f"exactitud {fmt_num(self.accuracy, 3)} (reales {fmt_num(self.real_accuracy, 3)}, "
+                f"generadas {fmt_num(self.generated_accuracy, 3)})")
 
 
 @torch.no_grad()

@@ -41,7 +41,7 @@ CACHE = Path("_build") / ".jupyter_cache"
 
 
 def ajustes_de_ejecucion(raiz: Path) -> tuple[int, bool]:
-    """El plazo por celda y si se admiten errores, leídos de ``_config.yml`` (sección ``execute``)."""
+    """El plazo por celda y si se admiten errores (sección ``execute`` de ``_config.yml``)."""
     config = yaml.safe_load((raiz / "_config.yml").read_text(encoding="utf-8"))
     execute = config.get("execute", {}) or {}
     return int(execute.get("timeout", 30)), bool(execute.get("allow_errors", False))
@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             guardar(raiz, ruta, cuaderno, segundos)
             print(f"{nombre}: {fmt_num(segundos, 1)} s", flush=True)
-    print(f"Ejecución en paralelo: {fmt_num(time.perf_counter() - inicio, 0)} s en total.", flush=True)
+    total = fmt_num(time.perf_counter() - inicio, 0)
+    print(f"Ejecución en paralelo: {total} s en total.", flush=True)
     return 1 if fallos else 0
 
 

@@ -13,7 +13,13 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import (
+    Case,
+    Feedback,
+    check_choice_answer,
+    check_function,
+    check_reference,
+)
 
 __all__ = [
     "check_bigram_counts",
@@ -68,16 +74,13 @@ def check_gaussian_log_likelihood(fn: Callable[[Tensor, float, float], Any]) -> 
         (torch.tensor([1.0, 2.0, 3.0]), 2.0, 0.5, "σ = 0,5"),
         (torch.tensor([-1.5, 0.3, 2.2, 4.0]), 1.0, 2.0, "σ = 2"),
     ]
-    cases = [
-        Case((x, mu, sigma), _gaussian_log_likelihood(x, mu, sigma), label=label)
-        for x, mu, sigma, label in inputs
-    ]
     hint = (
         "log N(x; μ, σ²) = −½·log(2πσ²) − (x − μ)²/(2σ²). Ojo: σ² es la varianza (no σ), y hay que "
         "sumar sobre todos los datos."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Tu log-verosimilitud coincide con la de referencia."
+    return check_reference(
+        fn, _gaussian_log_likelihood, inputs, hint=hint,
+        success="Tu log-verosimilitud coincide con la de referencia.",
     )
 
 
@@ -116,14 +119,14 @@ def check_conditional_probs(fn: Callable[[Tensor, float], Any]) -> Feedback:
         (a, 1.0, "α = 1"),
         (b, 0.5, "una fila sin recuentos, α = 0,5"),
     ]
-    cases = [Case((c, al), _conditional_probs(c, al), label=lab) for c, al, lab in inputs]
     hint = (
         "cada fila corresponde a un carácter anterior: suma α a todos los recuentos y divide "
         "cada fila por su propia suma (counts.sum(dim=1, keepdim=True)), no por la suma total "
         "ni por columnas."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Cada fila es ahora una distribución p(siguiente | anterior)."
+    return check_reference(
+        fn, _conditional_probs, inputs, hint=hint,
+        success="Cada fila es ahora una distribución p(siguiente | anterior).",
     )
 
 
@@ -138,14 +141,14 @@ def check_temperature(fn: Callable[[Tensor, float], Any]) -> Feedback:
         (batch, 2.0, "un lote de dos filas, T = 2"),
         (big, 1.0, "logits muy grandes: ¿es estable tu cálculo?"),
     ]
-    cases = [Case((x, t), _temperature(x, t), label=lab) for x, t, lab in inputs]
     hint = (
         "divide los logits por la temperatura (no multipliques) y aplica softmax sobre la última "
         "dimensión (dim=-1). Para evitar desbordamientos, resta antes el máximo o usa "
         "torch.softmax."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Tu softmax con temperatura es correcto y estable."
+    return check_reference(
+        fn, _temperature, inputs, hint=hint,
+        success="Tu softmax con temperatura es correcto y estable.",
     )
 
 

@@ -14,7 +14,13 @@ import torch
 from torch import Tensor
 
 from genai_utils.bpe import merge_pair
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import (
+    Case,
+    Feedback,
+    check_choice_answer,
+    check_function,
+    check_reference,
+)
 
 __all__ = [
     "check_attention",
@@ -101,15 +107,12 @@ def check_perplexity(fn: Callable[[float, int, int], Any]) -> Feedback:
         (1.4, 500, 500, "pérdida de 1,4 nats con tokens de carácter"),
         (3.0, 250, 1000, "tokens BPE de 4 caracteres de media"),
     ]
-    cases = [
-        Case((loss, t, c), _perplexity(loss, t, c), label=label) for loss, t, c, label in inputs
-    ]
     hint = (
         "La perplejidad es exp(pérdida media en nats). Para bits por carácter: pérdida total = "
         "pérdida media × tokens; divide por el número de caracteres y por ln 2."
     )
-    return check_function(
-        fn, cases, hint=hint,
+    return check_reference(
+        fn, _perplexity, inputs, hint=hint,
         success="Sabes pasar de la entropía cruzada a perplejidad y a bits por carácter.",
     )
 
@@ -127,10 +130,6 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
         ([], (1, 2), 256, "lista vacía"),
         ([3], (3, 3), 256, "un solo token"),
     ]
-    cases = [
-        Case((list(ids), pair, new), merge_pair(ids, pair, new), label=label)
-        for ids, pair, new, label in inputs
-    ]
 
     def compare(obtained: Any, expected: list[int]) -> bool:
         return isinstance(obtained, list | tuple) and [int(i) for i in obtained] == expected
@@ -139,8 +138,8 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
         "Recorre la lista con un índice i: si (ids[i], ids[i + 1]) es el par, añade new_id y "
         "salta dos posiciones; si no, copia ids[i] y avanza una."
     )
-    return check_function(
-        fn, cases, compare=compare, hint=hint,
+    return check_reference(
+        fn, merge_pair, inputs, compare=compare, hint=hint,
         success="Tu fusión reproduce un paso del entrenamiento de BPE.",
     )
 

@@ -13,7 +13,13 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import (
+    Case,
+    Feedback,
+    check_choice_answer,
+    check_function,
+    check_reference,
+)
 
 __all__ = [
     "RATE_DISTORTION_QUESTION",
@@ -76,12 +82,11 @@ def check_reparameterize(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedbac
         (torch.tensor([[2.0]]), torch.log(torch.tensor([[9.0]])), torch.tensor([[0.5]]), "σ² = 9"),
         (mu, logvar, eps, "un lote (4, 3)"),
     ]
-    cases = [Case((m, lv, e), _reparameterize(m, lv, e), label=lab) for m, lv, e, lab in inputs]
     hint = (
         "σ es la desviación típica: σ = exp(½·logvar), no exp(logvar) ni logvar. No vuelvas a "
         "sortear ε dentro de la función: usa el `eps` que recibes."
     )
-    feedback = check_function(fn, cases, hint=hint)
+    feedback = check_reference(fn, _reparameterize, inputs, hint=hint)
     if not feedback.correct:
         return feedback
     return _check_reparameterize_gradient(fn, hint)
@@ -118,12 +123,13 @@ def check_bits_per_dim(fn: Callable[[float, int], Any]) -> Feedback:
         (-88.5, 64, "un valor típico del VAE del cuaderno 3.1"),
         (-3000.0, 784, "una imagen de 28×28"),
     ]
-    cases = [Case((lp, d), _bits_per_dim(lp, d), label=lab) for lp, d, lab in inputs]
     hint = (
         "cambia de base el logaritmo (bits = nats / ln 2), divide entre el número de dimensiones "
         "y cambia el signo: una log-verosimilitud negativa da bits positivos."
     )
-    return check_function(fn, cases, hint=hint, success="Conviertes bien nats por imagen a bits.")
+    return check_reference(
+        fn, _bits_per_dim, inputs, hint=hint, success="Conviertes bien nats por imagen a bits."
+    )
 
 
 RATE_DISTORTION_QUESTION = """En la curva tasa-distorsión del cuaderno 3.2, cada punto es un β-VAE:

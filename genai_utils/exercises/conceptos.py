@@ -13,13 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import (
-    Case,
-    Feedback,
-    check_choice_answer,
-    check_function,
-    check_reference,
-)
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "check_bigram_counts",
@@ -90,17 +84,19 @@ def check_bigram_counts(fn: Callable[[str, list[str]], Any]) -> Feedback:
     ``counts[i, j]`` es el número de veces que el carácter ``vocab[j]`` aparece justo después de
     ``vocab[i]`` en ``text``.
     """
-    inputs = [
+    texts = [
         ("abab", ["a", "b"]),
         ("hola ola", [" ", "a", "h", "l", "o"]),
         ("aaab", ["a", "b", "c"]),
     ]
-    cases = [Case((t, v), _bigram_counts(t, v), label=repr(t)) for t, v in inputs]
+    inputs = [(t, v, repr(t)) for t, v in texts]
     hint = (
         "recorre los pares consecutivos (text[t], text[t + 1]); la fila es el carácter "
         "anterior y la columna, el siguiente. Una matriz de ceros se crea con torch.zeros(V, V)."
     )
-    return check_function(fn, cases, hint=hint, success="Tus recuentos de bigramas son correctos.")
+    return check_reference(
+        fn, _bigram_counts, inputs, hint=hint, success="Tus recuentos de bigramas son correctos."
+    )
 
 
 def check_conditional_probs(fn: Callable[[Tensor, float], Any]) -> Feedback:
@@ -160,17 +156,15 @@ def check_pca_reconstruction(fn: Callable[[Tensor, int], Any]) -> Feedback:
     ) + torch.tensor([5.0, -2.0, 1.0, 0.0])
     x2 = torch.rand(20, 6, generator=gen) * 3 + 1
     inputs = [(x1, 1, "k = 1"), (x1, 2, "k = 2"), (x2, 3, "datos con media lejos de 0, k = 3")]
-    cases = [
-        Case((x, k), _pca_reconstruction(x, k).to(torch.float32), label=lab) for x, k, lab in inputs
-    ]
     hint = (
         "centra los datos (resta la media de cada columna), calcula torch.linalg.svd(xc, "
         "full_matrices=False), toma W = Vh[:k], proyecta z = xc @ W.T, vuelve con z @ W y suma "
         "la media."
     )
-    return check_function(
+    return check_reference(
         fn,
-        cases,
+        lambda x, k: _pca_reconstruction(x, k).to(torch.float32),
+        inputs,
         rtol=1e-3,
         atol=1e-3,
         hint=hint,

@@ -17,11 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from genai_utils.exercises.core import (
-    Feedback,
-    check_choice_answer,
-    check_reference,
-)
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "check_membership_auc",

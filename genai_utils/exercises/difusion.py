@@ -12,13 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import (
-    Case,
-    Feedback,
-    check_choice_answer,
-    check_function,
-    check_reference,
-)
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "GENERATION_QUESTION",
@@ -63,20 +57,17 @@ def check_forward_noising(fn: Callable[[Tensor, Tensor, Tensor, Tensor], Any]) -
     x4 = torch.rand(3, 1, 8, 8, generator=gen)
     e4 = torch.randn(3, 1, 8, 8, generator=gen)
     inputs = [
-        (x2, torch.tensor([0, 0, 0, 0]), e2, "el primer paso, t = 0"),
-        (x2, torch.tensor([0, 3, 6, 9]), e2, "un paso distinto para cada punto"),
-        (x4, torch.tensor([9, 1, 5]), e4, "imágenes (N, 1, 8, 8)"),
-    ]
-    cases = [
-        Case((x, t, a, e), _forward_noising(x, t, a, e), label=label) for x, t, e, label in inputs
+        (x2, torch.tensor([0, 0, 0, 0]), a, e2, "el primer paso, t = 0"),
+        (x2, torch.tensor([0, 3, 6, 9]), a, e2, "un paso distinto para cada punto"),
+        (x4, torch.tensor([9, 1, 5]), a, e4, "imágenes (N, 1, 8, 8)"),
     ]
     hint = (
         "toma ᾱ_t = alpha_bars[t] (uno por ejemplo) y dale forma (N, 1, …) para que multiplique "
         "a cada ejemplo, por ejemplo con .reshape(-1, *[1] * (x0.ndim - 1)). Ojo: son raíces "
         "cuadradas, √ᾱ_t y √(1 − ᾱ_t), no ᾱ_t y 1 − ᾱ_t."
     )
-    return check_function(fn, cases, hint=hint,
-                          success="Tu forma cerrada del proceso directo es correcta.")
+    return check_reference(fn, _forward_noising, inputs, hint=hint,
+                           success="Tu forma cerrada del proceso directo es correcta.")
 
 
 def check_ddim_step(fn: Callable[[Tensor, Tensor, float, float], Any]) -> Feedback:

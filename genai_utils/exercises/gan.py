@@ -14,11 +14,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from genai_utils.exercises.core import (
-    Feedback,
-    check_choice_answer,
-    check_reference,
-)
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "COLLAPSE_QUESTION",

@@ -13,13 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import (
-    Case,
-    Feedback,
-    check_choice_answer,
-    check_function,
-    check_reference,
-)
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "RATE_DISTORTION_QUESTION",
@@ -58,15 +52,13 @@ def check_gaussian_kl(fn: Callable[[Tensor, Tensor], Any]) -> Feedback:
         (torch.zeros(2, 1), torch.log(torch.tensor([[4.0], [0.25]])), "solo cambia la varianza"),
         (mu3, logvar3, "un lote de 3 filas con D = 4"),
     ]
-    cases = [
-        Case((m, lv), _gaussian_kl(m, lv).to(torch.float32), label=lab) for m, lv, lab in inputs
-    ]
     hint = (
         "KL = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²), con σ² = exp(logvar). Suma sobre la última "
         "dimensión (dim=-1) para obtener un número por fila, no uno por lote."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Tu KL en forma cerrada coincide con la de referencia."
+    return check_reference(
+        fn, lambda m, lv: _gaussian_kl(m, lv).to(torch.float32), inputs, hint=hint,
+        success="Tu KL en forma cerrada coincide con la de referencia."
     )
 
 

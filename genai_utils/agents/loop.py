@@ -155,7 +155,8 @@ def _check_limits(
 
 
 def _header(model: Any, registry: Any, question: object, header: object) -> str:
-    """La cabecera del prompt: la dada o :func:`default_header` si el modelo la necesita."""
+    """La cabecera de la instrucción (*prompt*): la dada o, si el modelo la necesita, la de
+    :func:`default_header`."""
     if not isinstance(question, str) or not question.strip():
         raise ValueError("El argumento `question` debe ser un texto no vacío.")
     if header is not None and not isinstance(header, str):

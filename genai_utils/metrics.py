@@ -112,11 +112,7 @@ def frechet_distance(
     """
     a = _as_features(features_a, "features_a")
     b = _as_features(features_b, "features_b")
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(
-            "Los argumentos `features_a` y `features_b` deben tener el mismo número de rasgos; "
-            f"se recibieron formas {a.shape} y {b.shape}."
-        )
+    _check_same_width(a, b, ("features_a", "features_b"), "el mismo número de rasgos")
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.cov(a, rowvar=False, ddof=1), np.cov(b, rowvar=False, ddof=1)
     cov_a, cov_b = np.atleast_2d(cov_a), np.atleast_2d(cov_b)
@@ -142,6 +138,17 @@ def _quiet_sqrtm(matrix: np.ndarray) -> np.ndarray:
         warnings.simplefilter("ignore", linalg.LinAlgWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.asarray(linalg.sqrtm(matrix))
+
+
+def _check_same_width(
+    a: np.ndarray | torch.Tensor, b: np.ndarray | torch.Tensor, names: tuple[str, str], what: str
+) -> None:
+    """Dos conjuntos (N, D) y (M, D) deben tener el mismo D; ``what`` dice qué es D."""
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"Los argumentos `{names[0]}` y `{names[1]}` deben tener {what}; "
+            f"se recibieron formas {tuple(a.shape)} y {tuple(b.shape)}."
+        )
 
 
 def _as_features(x: object, name: str) -> np.ndarray:
@@ -216,11 +223,7 @@ def energy_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     """
     x = _check_cloud(a, "a")
     y = _check_cloud(b, "b")
-    if x.shape[1] != y.shape[1]:
-        raise ValueError(
-            "Los argumentos `a` y `b` deben tener la misma dimensión; "
-            f"se recibieron formas {tuple(x.shape)} y {tuple(y.shape)}."
-        )
+    _check_same_width(x, y, ("a", "b"), "la misma dimensión")
     cross = torch.cdist(x, y).mean()
     value = 2 * cross - torch.cdist(x, x).mean() - torch.cdist(y, y).mean()
     return max(float(value), 0.0)

@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "MAX_SIZE",
     "check_bool",
     "check_choice",
     "check_fraction",
+    "check_instance",
     "check_non_negative_float",
     "check_non_negative_int",
     "check_positive_float",
@@ -42,6 +43,8 @@ __all__ = [
 # usa el libro y bastante menos de lo que agota la memoria de un portátil. Un tamaño absurdo
 # (p. ej. 10**18) da así un error claro en lugar de un fallo del asignador de memoria.
 MAX_SIZE = 10_000_000
+
+_T = TypeVar("_T")
 
 # Nombres que viven en ``validation_tensors`` (cargan PyTorch al pedirlos).
 _TENSOR_CHECKS = ("check_digit_images", "check_labels", "check_model", "check_tensor")
@@ -181,4 +184,17 @@ def check_text(value: object, name: str, *, allow_empty: bool = False) -> str:
         )
     if not value and not allow_empty:
         raise ValueError(f"El argumento `{name}` debe ser un texto no vacío; se recibió ''.")
+    return value
+
+
+def check_instance(value: object, name: str, expected: type[_T], *, hint: str = "") -> _T:
+    """Devuelve ``value`` si es un ``expected``; si no, un ``TypeError`` que nombra el argumento.
+
+    ``hint`` se añade tras el nombre del tipo, p. ej. ``" (créalo con `make_schedule`)"``.
+    """
+    if not isinstance(value, expected):
+        raise TypeError(
+            f"El argumento `{name}` debe ser un {expected.__name__}{hint}; "
+            f"se recibió {type(value).__name__}."
+        )
     return value

@@ -9,7 +9,7 @@ marcha.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
@@ -17,6 +17,7 @@ __all__ = ["dropdown", "float_slider", "int_slider"]
 
 _WIDTH = "480px"
 _STYLE = {"description_width": "160px"}
+_S = TypeVar("_S", widgets.FloatSlider, widgets.IntSlider)
 
 
 def _check_range(min: float, max: float, step: float, value: float) -> None:
@@ -46,17 +47,8 @@ def float_slider(
     """Deslizador de números reales con etiqueta ``description`` (p. ej. ``"Temperatura"``)."""
     _check_description(description)
     _check_range(min, max, step, value)
-    return widgets.FloatSlider(
-        value=value,
-        min=min,
-        max=max,
-        step=step,
-        description=description,
-        continuous_update=False,
-        readout_format=readout_format,
-        style=_STYLE,
-        layout=widgets.Layout(width=_WIDTH),
-    )
+    return _slider(widgets.FloatSlider, description, min, max, step, value,
+                   readout_format=readout_format)
 
 
 def int_slider(
@@ -69,16 +61,15 @@ def int_slider(
         if isinstance(v, bool) or not isinstance(v, int):
             raise TypeError(f"`{name}` debe ser un entero; se recibió {v!r}.")
     _check_range(min, max, step, value)
-    return widgets.IntSlider(
-        value=value,
-        min=min,
-        max=max,
-        step=step,
-        description=description,
-        continuous_update=False,
-        style=_STYLE,
-        layout=widgets.Layout(width=_WIDTH),
-    )
+    return _slider(widgets.IntSlider, description, min, max, step, value)
+
+
+def _slider(kind: type[_S], description: str, min: Any, max: Any, step: Any, value: Any,
+            **extra: Any) -> _S:
+    """Un deslizador ``kind`` con el estilo del libro (solo se actualiza al soltarlo)."""
+    return kind(value=value, min=min, max=max, step=step, description=description,
+                continuous_update=False, style=_STYLE, layout=widgets.Layout(width=_WIDTH),
+                **extra)
 
 
 def dropdown(description: str, options: Sequence[Any], value: Any = None) -> widgets.Dropdown:

@@ -224,3 +224,37 @@ def test_cuarentena_con_lista_blanca_por_llamada():
     traza = run_agent(ScriptedModel(_ATAQUE), registro, _PREGUNTA)
     assert enviados == [] and traza.steps[1].blocked == "cuarentena: herramienta"
     assert registro.calls == 1  # la llamada bloqueada por la cuarentena no llegó al registro
+
+
+def test_read_action_acepta_cualquier_salida_del_motor():
+    from genai_utils.agents.actions import MAX_RAW_CHARS, read_action
+
+    text, action = read_action('Acción: calculadora {"expresion": "1"}\nObservación: 3')
+    assert text == 'Acción: calculadora {"expresion": "1"}' and action.tool == "calculadora"
+    assert read_action(None) == ("", parse_action(""))
+    assert read_action("Respuesta: sí".encode())[1].answer == "sí"
+    text, action = read_action(object())
+    assert text == "" and "no es texto" in action.error
+    assert len(read_action("x" * (10 * MAX_RAW_CHARS))[0]) == MAX_RAW_CHARS
+
+
+def test_presupuesto_de_tiempo_por_paso_y_total():
+    from genai_utils.agents.deadline import TimeBudget
+
+    assert TimeBudget(None, None).step_limit() is None
+    assert TimeBudget(None, 2.0).step_limit() == 2.0
+    budget = TimeBudget(1.0, 5.0)
+    assert 0 < budget.step_limit() <= 1.0 and not budget.expired()
+    assert TimeBudget(1e-9, None).expired()
+
+
+def test_call_tool_nunca_lanza():
+    from genai_utils.agents.deadline import call_tool
+
+    def call(name, arguments):
+        raise SystemExit(3)
+
+    for seconds in (None, 1.0):
+        observation = call_tool(call, "x", {}, seconds, 40)
+        assert not observation.ok and observation.text.startswith("Error en x: SystemExit")
+    assert call_tool(lambda n, a: 12, "x", {}, None, 40).text == "12"

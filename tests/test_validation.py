@@ -13,6 +13,7 @@ from genai_utils.validation import (
     check_bool,
     check_choice,
     check_fraction,
+    check_instance,
     check_non_negative_float,
     check_non_negative_int,
     check_positive_float,
@@ -184,3 +185,9 @@ def test_modelo_e_imagenes_de_digitos() -> None:
         check_tensor(torch.tensor([math.nan]), "x", finite=True)
     with pytest.raises(ValueError, match="`x` está vacío"):
         check_tensor(torch.zeros(0), "x", non_empty=True)
+
+
+def test_check_instance_nombra_el_argumento_y_el_tipo() -> None:
+    assert check_instance(3, "n", int) == 3
+    with pytest.raises(TypeError, match=r"`cfg` debe ser un dict \(con pistas\); se recibió str"):
+        check_instance("x", "cfg", dict, hint=" (con pistas)")

@@ -6,6 +6,7 @@ Ambos recorren los pasos al revés, desde ruido puro, y piden a la red el ruido 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 
 import torch
 from torch import Tensor, nn
@@ -65,8 +66,15 @@ def timestep_sequence(n_steps: int, schedule: NoiseSchedule) -> Tensor:
 
 
 def _prepare_sampling(
-    model: nn.Module, shape: tuple[int, ...], labels: Tensor | None, device: object
+    model: nn.Module,
+    schedule: object,
+    shape: tuple[int, ...],
+    labels: Tensor | None,
+    clip: float | None,
+    device: object,
 ) -> tuple[torch.device, Tensor | None]:
+    """Valida lo común a los muestreadores; devuelve el dispositivo y las etiquetas."""
+    _check_schedule(schedule)
     check_model(model)
     if not isinstance(shape, tuple) or not shape or not all(
         isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in shape
@@ -88,7 +96,41 @@ def _prepare_sampling(
         labels = _check_labels(labels, shape[0], model)
     if device is None:
         device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    if clip is not None:
+        check_positive_float(clip, "clip")
     return torch.device(device), labels
+
+
+#: ``(i, paso, x_t, ε̂) → x`` del paso siguiente: lo único que distingue a DDPM de DDIM.
+_Update = Callable[[int, int, Tensor, Tensor], Tensor]
+
+
+@torch.no_grad()
+def _denoise(
+    model: nn.Module,
+    x: Tensor,
+    steps: Iterable[int],
+    labels: Tensor | None,
+    guidance: float,
+    update: _Update,
+    keep_trajectory: bool,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Recorre ``steps`` desde el ruido ``x``: pide el ruido ε̂ a la red y aplica ``update``.
+
+    Con ``keep_trajectory`` devuelve también todos los estados (en la CPU), del ruido a la muestra.
+    """
+    was_training = model.training
+    model.eval()
+    trajectory = [x.cpu()] if keep_trajectory else None
+    try:
+        for i, step in enumerate(steps):
+            t = torch.full((x.shape[0],), step, dtype=torch.long, device=x.device)
+            x = update(i, step, x, guided_noise(model, x, t, labels, guidance))
+            if trajectory is not None:
+                trajectory.append(x.cpu())
+    finally:
+        model.train(was_training)
+    return (x, torch.stack(trajectory)) if trajectory is not None else x
 
 
 @torch.no_grad()
@@ -111,33 +153,24 @@ def ddpm_sample(
     último paso). Con ``return_trajectory=True`` devuelve también los T + 1 estados (T+1, …),
     en la CPU, del ruido puro a la muestra.
     """
-    schedule = _check_schedule(schedule)
-    device, labels = _prepare_sampling(model, shape, labels, device)
-    if clip is not None:
-        check_positive_float(clip, "clip")
+    device, labels = _prepare_sampling(model, schedule, shape, labels, clip, device)
     sched = schedule.to(device)
     prev_bars = torch.cat([sched.alpha_bars.new_ones(1), sched.alpha_bars[:-1]])
-    was_training = model.training
-    model.eval()
-    x = torch.randn(shape, generator=generator).to(device)
-    trajectory = [x.cpu()] if return_trajectory else None
-    for step in range(schedule.n_steps - 1, -1, -1):
-        t = torch.full((shape[0],), step, dtype=torch.long, device=device)
-        eps = guided_noise(model, x, t, labels, guidance)
+
+    def update(i: int, step: int, x: Tensor, eps: Tensor) -> Tensor:
         a_bar, a_bar_prev = sched.alpha_bars[step], prev_bars[step]
         x0_hat = _predict_x0(x, eps, a_bar, clip)
         mean = (a_bar_prev.sqrt() * sched.betas[step] / (1 - a_bar)) * x0_hat + (
             sched.alphas[step].sqrt() * (1 - a_bar_prev) / (1 - a_bar)
         ) * x
-        if step > 0:
-            noise = torch.randn(shape, generator=generator).to(device)
-            x = mean + sched.posterior_variances[step].sqrt() * noise
-        else:
-            x = mean
-        if trajectory is not None:
-            trajectory.append(x.cpu())
-    model.train(was_training)
-    return (x, torch.stack(trajectory)) if trajectory is not None else x
+        if step == 0:
+            return mean
+        noise = torch.randn(shape, generator=generator).to(device)
+        return mean + sched.posterior_variances[step].sqrt() * noise
+
+    x = torch.randn(shape, generator=generator).to(device)
+    steps = range(schedule.n_steps - 1, -1, -1)
+    return _denoise(model, x, steps, labels, guidance, update, return_trajectory)
 
 
 def _predict_x0(x: Tensor, eps: Tensor, a_bar: Tensor, clip: float | None) -> Tensor:
@@ -167,20 +200,12 @@ def ddim_sample(
     (solo sortea x_T); con ``eta=1`` es el muestreo ancestral de DDPM sobre esos pasos, y con los
     T pasos coincide con :func:`ddpm_sample`.
     """
-    schedule = _check_schedule(schedule)
-    device, labels = _prepare_sampling(model, shape, labels, device)
-    if clip is not None:
-        check_positive_float(clip, "clip")
+    device, labels = _prepare_sampling(model, schedule, shape, labels, clip, device)
     check_non_negative_float(eta, "eta")
     steps = timestep_sequence(schedule.n_steps if n_steps is None else n_steps, schedule)
     a_bars = schedule.alpha_bars.to(device)
-    was_training = model.training
-    model.eval()
-    x = torch.randn(shape, generator=generator).to(device)
-    trajectory = [x.cpu()] if return_trajectory else None
-    for i, step in enumerate(steps.tolist()):
-        t = torch.full((shape[0],), step, dtype=torch.long, device=device)
-        eps = guided_noise(model, x, t, labels, guidance)
+
+    def update(i: int, step: int, x: Tensor, eps: Tensor) -> Tensor:
         a_bar = a_bars[step]
         a_prev = a_bars[steps[i + 1]] if i + 1 < len(steps) else a_bars.new_tensor(1.0)
         x0_hat = _predict_x0(x, eps, a_bar, clip)
@@ -190,7 +215,7 @@ def ddim_sample(
         x = a_prev.sqrt() * x0_hat + (1 - a_prev - sigma**2).clamp(min=0).sqrt() * eps
         if i + 1 < len(steps) and eta > 0:
             x = x + sigma * torch.randn(shape, generator=generator).to(device)
-        if trajectory is not None:
-            trajectory.append(x.cpu())
-    model.train(was_training)
-    return (x, torch.stack(trajectory)) if trajectory is not None else x
+        return x
+
+    x = torch.randn(shape, generator=generator).to(device)
+    return _denoise(model, x, steps.tolist(), labels, guidance, update, return_trajectory)

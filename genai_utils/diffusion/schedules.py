@@ -18,6 +18,7 @@ from genai_utils.validation import (
     MAX_SIZE,
     check_choice,
     check_fraction,
+    check_instance,
     check_positive_int,
 )
 from genai_utils.validation_tensors import check_tensor
@@ -103,12 +104,7 @@ def _cosine_betas(n_steps: int, offset: float = 0.008) -> Tensor:
 
 
 def _check_schedule(schedule: object) -> NoiseSchedule:
-    if not isinstance(schedule, NoiseSchedule):
-        raise TypeError(
-            "El argumento `schedule` debe ser un `NoiseSchedule` (créalo con `make_schedule`); "
-            f"se recibió {type(schedule).__name__}."
-        )
-    return schedule
+    return check_instance(schedule, "schedule", NoiseSchedule, hint=" (créalo con `make_schedule`)")
 
 
 def _check_timesteps(t: object, n: int, schedule: NoiseSchedule) -> Tensor:

@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["Case", "Feedback", "check_choice_answer", "check_function", "close"]
+__all__ = [
+    "Case",
+    "Feedback",
+    "check_choice_answer",
+    "check_function",
+    "check_reference",
+    "close",
+]
 
 NOT_IMPLEMENTED_MESSAGE = (
     "Aún no has escrito tu solución: sustituye la línea «raise NotImplementedError(…)» por tu "
@@ -199,6 +206,22 @@ def check_function(
             )
             return Feedback(False, message, hint)
     return Feedback(True, success)
+
+
+def check_reference(
+    fn: Callable[..., Any],
+    reference: Callable[..., Any],
+    inputs: Sequence[tuple[Any, ...]],
+    **options: Any,
+) -> Feedback:
+    """Comprueba ``fn`` contra la solución de referencia ``reference`` (nunca lanza excepciones).
+
+    Cada entrada de ``inputs`` es ``(*args, rótulo)``: el caso llama a ``fn(*args)`` y espera
+    ``reference(*args)``. ``options`` (``hint``, ``success``, ``compare``, ``rtol``, ``atol``)
+    pasan tal cual a :func:`check_function`.
+    """
+    cases = [Case(tuple(args), reference(*args), label=label) for *args, label in inputs]
+    return check_function(fn, cases, **options)
 
 
 def check_choice_answer(

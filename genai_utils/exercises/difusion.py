@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "GENERATION_QUESTION",
@@ -57,20 +57,17 @@ def check_forward_noising(fn: Callable[[Tensor, Tensor, Tensor, Tensor], Any]) -
     x4 = torch.rand(3, 1, 8, 8, generator=gen)
     e4 = torch.randn(3, 1, 8, 8, generator=gen)
     inputs = [
-        (x2, torch.tensor([0, 0, 0, 0]), e2, "el primer paso, t = 0"),
-        (x2, torch.tensor([0, 3, 6, 9]), e2, "un paso distinto para cada punto"),
-        (x4, torch.tensor([9, 1, 5]), e4, "imágenes (N, 1, 8, 8)"),
-    ]
-    cases = [
-        Case((x, t, a, e), _forward_noising(x, t, a, e), label=label) for x, t, e, label in inputs
+        (x2, torch.tensor([0, 0, 0, 0]), a, e2, "el primer paso, t = 0"),
+        (x2, torch.tensor([0, 3, 6, 9]), a, e2, "un paso distinto para cada punto"),
+        (x4, torch.tensor([9, 1, 5]), a, e4, "imágenes (N, 1, 8, 8)"),
     ]
     hint = (
         "toma ᾱ_t = alpha_bars[t] (uno por ejemplo) y dale forma (N, 1, …) para que multiplique "
         "a cada ejemplo, por ejemplo con .reshape(-1, *[1] * (x0.ndim - 1)). Ojo: son raíces "
         "cuadradas, √ᾱ_t y √(1 − ᾱ_t), no ᾱ_t y 1 − ᾱ_t."
     )
-    return check_function(fn, cases, hint=hint,
-                          success="Tu forma cerrada del proceso directo es correcta.")
+    return check_reference(fn, _forward_noising, inputs, hint=hint,
+                           success="Tu forma cerrada del proceso directo es correcta.")
 
 
 def check_ddim_step(fn: Callable[[Tensor, Tensor, float, float], Any]) -> Feedback:
@@ -88,14 +85,12 @@ def check_ddim_step(fn: Callable[[Tensor, Tensor, float, float], Any]) -> Feedba
         (x, e, 0.05, 0.3, "mucho ruido: ᾱ_t = 0,05"),
         (img, img_e, 0.9, 1.0, "el último paso, ᾱ_prev = 1: devuelve x̂_0"),
     ]
-    cases = [Case((xt, ep, a, ap), _ddim_step(xt, ep, a, ap), label=lab)
-             for xt, ep, a, ap, lab in inputs]
     hint = (
         "despeja x_0 de x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε y vuelve a mezclarlo con el MISMO ε, pero "
         "con los pesos del paso anterior: √ᾱ_prev y √(1 − ᾱ_prev). Con η = 0 no se suma ruido "
         "nuevo."
     )
-    return check_function(fn, cases, hint=hint, rtol=1e-4, atol=1e-5,
+    return check_reference(fn, _ddim_step, inputs, hint=hint, rtol=1e-4, atol=1e-5,
                           success="Tu paso de DDIM coincide con el de referencia.")
 
 
@@ -109,12 +104,11 @@ def check_classifier_free_guidance(fn: Callable[[Tensor, Tensor, float], Any]) -
         (c, u, 0.0, "w = 0: la incondicional"),
         (c, u, 3.0, "w = 3: guía fuerte"),
     ]
-    cases = [Case((a, b, w), _guidance(a, b, w), label=lab) for a, b, w, lab in inputs]
     hint = (
         "parte de la predicción incondicional y muévete w veces la diferencia (condicional − "
         "incondicional). Comprueba que con w = 1 sale exactamente eps_cond."
     )
-    return check_function(fn, cases, hint=hint,
+    return check_reference(fn, _guidance, inputs, hint=hint,
                           success="Tu guía sin clasificador es correcta.")
 
 

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "COLLAPSE_QUESTION",
@@ -54,14 +54,14 @@ def check_optimal_discriminator(fn: Callable[[Tensor, Tensor], Any]) -> Feedback
         (_gaussian_pdf(x, 0.0, 1.0), _gaussian_pdf(x, 1.0, 1.0),
          "dos gaussianas N(0, 1) y N(1, 1) en x = −3, …, 3"),
     ]
-    cases = [Case((a, b), _optimal_discriminator(a, b), label=lab) for a, b, lab in inputs]
     hint = (
         "D*(x) = p_datos(x) / (p_datos(x) + p_g(x)): la fracción de la densidad total que "
         "corresponde a los datos reales. Donde solo hay datos vale 1; donde solo hay muestras "
         "falsas, 0; y 1/2 donde las dos densidades coinciden."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Tu discriminador óptimo coincide con D* en todos los casos."
+    return check_reference(
+        fn, _optimal_discriminator, inputs, hint=hint,
+        success="Tu discriminador óptimo coincide con D* en todos los casos.",
     )
 
 
@@ -76,15 +76,14 @@ def check_nonsaturating_loss(fn: Callable[[Tensor], Any]) -> Feedback:
         (torch.tensor([2.0, -1.0, 0.5]), "logits variados"),
         (torch.tensor([-200.0, -3.0]), "un logit muy negativo: ¿es estable tu cálculo?"),
     ]
-    cases = [Case((lg,), _nonsaturating_loss(lg), label=lab) for lg, lab in inputs]
     hint = (
         "el generador minimiza −log D(G(z)), no log(1 − D(G(z))). Como D = sigmoid(logit), "
         "−log sigmoid(l) = softplus(−l): usa torch.nn.functional.softplus (o logsigmoid) en vez "
         "de calcular log(torch.sigmoid(l)), que da −inf cuando l es muy negativo. Promedia con "
         ".mean()."
     )
-    return check_function(
-        fn, cases, hint=hint, rtol=1e-4, atol=1e-5,
+    return check_reference(
+        fn, _nonsaturating_loss, inputs, hint=hint, rtol=1e-4, atol=1e-5,
         success="Tu pérdida no saturante es correcta y estable.",
     )
 

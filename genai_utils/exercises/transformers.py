@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from genai_utils.bpe import merge_pair
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "check_attention",
@@ -58,13 +58,13 @@ def check_causal_mask(fn: Callable[[int], Any]) -> Feedback:
             return False
         return bool((obtained.to(torch.bool) == expected).all())
 
-    cases = [Case((size,), _causal_mask(size), label=f"T = {size}") for size in (1, 3, 6)]
+    inputs = [(size, f"T = {size}") for size in (1, 3, 6)]
     hint = (
         "La fila i es la posición que pregunta y la columna j la que se mira: solo se permite "
         "j ≤ i (la diagonal y lo que queda por debajo). Prueba con torch.ones(T, T).tril()."
     )
-    return check_function(
-        fn, cases, compare=compare, hint=hint,
+    return check_reference(
+        fn, _causal_mask, inputs, compare=compare, hint=hint,
         success="Tu máscara deja que cada posición vea solo el pasado y a sí misma.",
     )
 
@@ -75,17 +75,16 @@ def check_attention(fn: Callable[[Tensor, Tensor, Tensor, bool], Any]) -> Feedba
     ``q``, ``k`` y ``v`` tienen forma (T, d) o (B, T, d); el resultado, la misma forma que ``v``.
     """
     gen = torch.Generator().manual_seed(5)
-    cases = []
+    inputs = []
     for shape, causal in (((4, 8), False), ((5, 8), True), ((2, 6, 16), True)):
         q, k, v = (torch.randn(*shape, generator=gen) for _ in range(3))
-        label = f"forma {shape}, {'causal' if causal else 'sin máscara'}"
-        cases.append(Case((q, k, v, causal), _attention(q, k, v, causal), label=label))
+        inputs.append((q, k, v, causal, f"forma {shape}, {'causal' if causal else 'sin máscara'}"))
     hint = (
         "Puntuaciones = q @ k.transpose(-2, -1) / √d, con d = q.shape[-1]; si causal, pon −∞ "
         "donde j > i; softmax sobre la última dimensión (cada fila suma 1) y multiplica por v."
     )
-    return check_function(
-        fn, cases, hint=hint, rtol=1e-4, atol=1e-5,
+    return check_reference(
+        fn, _attention, inputs, hint=hint, rtol=1e-4, atol=1e-5,
         success="Tu atención coincide con la de referencia, con y sin máscara causal.",
     )
 
@@ -101,15 +100,12 @@ def check_perplexity(fn: Callable[[float, int, int], Any]) -> Feedback:
         (1.4, 500, 500, "pérdida de 1,4 nats con tokens de carácter"),
         (3.0, 250, 1000, "tokens BPE de 4 caracteres de media"),
     ]
-    cases = [
-        Case((loss, t, c), _perplexity(loss, t, c), label=label) for loss, t, c, label in inputs
-    ]
     hint = (
         "La perplejidad es exp(pérdida media en nats). Para bits por carácter: pérdida total = "
         "pérdida media × tokens; divide por el número de caracteres y por ln 2."
     )
-    return check_function(
-        fn, cases, hint=hint,
+    return check_reference(
+        fn, _perplexity, inputs, hint=hint,
         success="Sabes pasar de la entropía cruzada a perplejidad y a bits por carácter.",
     )
 
@@ -127,10 +123,6 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
         ([], (1, 2), 256, "lista vacía"),
         ([3], (3, 3), 256, "un solo token"),
     ]
-    cases = [
-        Case((list(ids), pair, new), merge_pair(ids, pair, new), label=label)
-        for ids, pair, new, label in inputs
-    ]
 
     def compare(obtained: Any, expected: list[int]) -> bool:
         return isinstance(obtained, list | tuple) and [int(i) for i in obtained] == expected
@@ -139,8 +131,8 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
         "Recorre la lista con un índice i: si (ids[i], ids[i + 1]) es el par, añade new_id y "
         "salta dos posiciones; si no, copia ids[i] y avanza una."
     )
-    return check_function(
-        fn, cases, compare=compare, hint=hint,
+    return check_reference(
+        fn, merge_pair, inputs, compare=compare, hint=hint,
         success="Tu fusión reproduce un paso del entrenamiento de BPE.",
     )
 

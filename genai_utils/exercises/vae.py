@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Case, Feedback, check_choice_answer, check_function
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
 
 __all__ = [
     "RATE_DISTORTION_QUESTION",
@@ -52,15 +52,13 @@ def check_gaussian_kl(fn: Callable[[Tensor, Tensor], Any]) -> Feedback:
         (torch.zeros(2, 1), torch.log(torch.tensor([[4.0], [0.25]])), "solo cambia la varianza"),
         (mu3, logvar3, "un lote de 3 filas con D = 4"),
     ]
-    cases = [
-        Case((m, lv), _gaussian_kl(m, lv).to(torch.float32), label=lab) for m, lv, lab in inputs
-    ]
     hint = (
         "KL = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²), con σ² = exp(logvar). Suma sobre la última "
         "dimensión (dim=-1) para obtener un número por fila, no uno por lote."
     )
-    return check_function(
-        fn, cases, hint=hint, success="Tu KL en forma cerrada coincide con la de referencia."
+    return check_reference(
+        fn, lambda m, lv: _gaussian_kl(m, lv).to(torch.float32), inputs, hint=hint,
+        success="Tu KL en forma cerrada coincide con la de referencia."
     )
 
 
@@ -76,12 +74,11 @@ def check_reparameterize(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedbac
         (torch.tensor([[2.0]]), torch.log(torch.tensor([[9.0]])), torch.tensor([[0.5]]), "σ² = 9"),
         (mu, logvar, eps, "un lote (4, 3)"),
     ]
-    cases = [Case((m, lv, e), _reparameterize(m, lv, e), label=lab) for m, lv, e, lab in inputs]
     hint = (
         "σ es la desviación típica: σ = exp(½·logvar), no exp(logvar) ni logvar. No vuelvas a "
         "sortear ε dentro de la función: usa el `eps` que recibes."
     )
-    feedback = check_function(fn, cases, hint=hint)
+    feedback = check_reference(fn, _reparameterize, inputs, hint=hint)
     if not feedback.correct:
         return feedback
     return _check_reparameterize_gradient(fn, hint)
@@ -118,12 +115,13 @@ def check_bits_per_dim(fn: Callable[[float, int], Any]) -> Feedback:
         (-88.5, 64, "un valor típico del VAE del cuaderno 3.1"),
         (-3000.0, 784, "una imagen de 28×28"),
     ]
-    cases = [Case((lp, d), _bits_per_dim(lp, d), label=lab) for lp, d, lab in inputs]
     hint = (
         "cambia de base el logaritmo (bits = nats / ln 2), divide entre el número de dimensiones "
         "y cambia el signo: una log-verosimilitud negativa da bits positivos."
     )
-    return check_function(fn, cases, hint=hint, success="Conviertes bien nats por imagen a bits.")
+    return check_reference(
+        fn, _bits_per_dim, inputs, hint=hint, success="Conviertes bien nats por imagen a bits."
+    )
 
 
 RATE_DISTORTION_QUESTION = """En la curva tasa-distorsión del cuaderno 3.2, cada punto es un β-VAE:

@@ -35,6 +35,7 @@ from torch import Tensor, nn
 from genai_utils.generation import LogitsProcessor, generate_tokens
 from genai_utils.validation import (
     check_fraction,
+    check_instance,
     check_non_negative_float,
     check_non_negative_int,
     check_positive_int,
@@ -111,12 +112,7 @@ def green_list(previous: int, config: WatermarkConfig) -> Tensor:
 
 
 def _check_config(config: object) -> WatermarkConfig:
-    if not isinstance(config, WatermarkConfig):
-        raise TypeError(
-            "El argumento `config` debe ser un WatermarkConfig; "
-            f"se recibió {type(config).__name__}."
-        )
-    return config
+    return check_instance(config, "config", WatermarkConfig)
 
 
 def green_mask(previous: int, config: WatermarkConfig) -> Tensor:

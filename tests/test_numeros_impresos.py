@@ -59,9 +59,6 @@ _HERRAMIENTAS = {
     "observación de una herramienta": r"(?:→|[Oo]bservación:|Respuesta:)\s*[^|\n']*",
     "observación en la tabla HTML de una traza (una celda solo de cifras)":
         r"\|\s*\d+(?:\.\d+)?(?:, \d+(?:\.\d+)?)*\s*(?=\|)",
-    # TEMPORAL: genai_utils/agents/loop.py escribe «tiempo: 1.0 ms»; lo cambia la tarea que
-    # refactoriza ese módulo (issue 13). Quitar esta entrada cuando use fmt_num.
-    "tiempo de cada paso del agente (loop.py, pendiente)": r"\b\d+\.\d+ ms\b",
 }
 SALIDAS_PERMITIDAS_POR_CUADERNO: dict[str, dict[str, str]] = {
     "06_1_bucle_agente.ipynb": _HERRAMIENTAS,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from genai_utils.agents.tools import Observation, truncate
+from genai_utils.report import fmt_num
 
 __all__ = ["TimeBudget", "call_tool"]
 
@@ -127,7 +128,7 @@ def _call_with_deadline(
 
 def _seconds(value: float) -> str:
     """``1.5`` → ``"1,5 s"`` (coma decimal)."""
-    return f"{value:.1f}".replace(".", ",") + " s"
+    return fmt_num(value, 1) + " s"
 
 
 def _ask_to_stop(worker: threading.Thread) -> None:

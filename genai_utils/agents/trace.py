@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genai_utils.agents.tools import short_repr
+from genai_utils.report import fmt_num
 
 __all__ = [
     "STOP_ANSWER",
@@ -71,7 +72,7 @@ class Trace:
     def rows(self) -> list[dict[str, str]]:
         """Una fila por paso (y otra para la respuesta), lista para mostrar como tabla."""
         rows = [_row(str(s.index), s.thought, s.tool or "—", short_json(s.arguments),
-                     s.observation, f"{s.seconds * 1000:.1f} ms") for s in self.steps]
+                     s.observation, f"{fmt_num(s.seconds * 1000, 1)} ms") for s in self.steps]
         if self.answer is not None:
             rows.append(_row("fin", "", "—", "", f"Respuesta: {self.answer}", ""))
         return rows

@@ -15,6 +15,7 @@ from torch import Tensor
 from torch.nn import functional as F
 
 from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.report import fmt_sig
 
 __all__ = [
     "COLLAPSE_QUESTION",
@@ -100,7 +101,8 @@ def check_equilibrium_value(value: Any) -> Feedback:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return Feedback(False, f"la respuesta debe ser un número; recibí {value!r}.", hint)
     if abs(value - expected) > 1e-3:
-        return Feedback(False, f"{value:.4g} no es el valor del juego en el equilibrio.", hint)
+        mensaje = f"{fmt_sig(value, 4)} no es el valor del juego en el equilibrio."
+        return Feedback(False, mensaje, hint)
     return Feedback(
         True,
         "V = log ½ + log ½ = −log 4 ≈ −1,386. Es el mínimo de C(G) = −log 4 + 2·JS(p_datos ‖ p_g): "

@@ -16,12 +16,18 @@ Cada bloque usa normalización previa (*pre-norm*) y conexiones residuales:
 La atención se escribe explícitamente (``softmax(q kᵀ / √d + máscara) v``) cuando se piden los
 pesos para dibujarlos; si no, se usa ``F.scaled_dot_product_attention``, que calcula lo mismo más
 deprisa. Las pruebas comprueban que ambos caminos coinciden.
+
+Al generar, cada token nuevo solo necesita su propia consulta: las claves y los valores de los
+tokens anteriores no cambian. La **caché de claves y valores** (*KV cache*, :class:`KVCache`) los
+guarda capa a capa, y cada paso procesa un solo token en lugar de la ventana entera. Con
+incrustaciones de posición absolutas vale mientras la secuencia cabe en el contexto; cuando la
+ventana empieza a deslizarse, las posiciones de todos los tokens cambian y hay que recalcularla.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -34,7 +40,7 @@ from genai_utils.validation import (
 )
 from genai_utils.validation_tensors import check_tensor
 
-__all__ = ["GPT", "Block", "CausalSelfAttention", "GPTConfig", "causal_mask"]
+__all__ = ["GPT", "Block", "CausalSelfAttention", "GPTConfig", "KVCache", "causal_mask"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,32 @@ def causal_mask(size: int, device: torch.device | str | None = None) -> Tensor:
     return torch.ones(size, size, dtype=torch.bool, device=device).tril()
 
 
+class KVCache:
+    """Las claves y los valores ya calculados de cada capa, para generar token a token.
+
+    ``keys[i]`` y ``values[i]`` son tensores (B, cabezas, T, d) de la capa ``i``; ``tokens`` son
+    los T tokens que los produjeron. :meth:`GPT.generate` la crea y la mantiene.
+    """
+
+    def __init__(self, n_layer: int) -> None:
+        self.keys: list[Tensor | None] = [None] * n_layer
+        self.values: list[Tensor | None] = [None] * n_layer
+        self.tokens: Tensor | None = None
+
+    @property
+    def length(self) -> int:
+        """Cuántas posiciones guarda (0 si está vacía)."""
+        return 0 if self.tokens is None else self.tokens.shape[1]
+
+    def extend(self, layer: int, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
+        """Añade las claves y valores nuevos de ``layer`` y devuelve todos los de esa capa."""
+        past_k, past_v = self.keys[layer], self.values[layer]
+        if past_k is not None and past_v is not None:
+            k, v = torch.cat([past_k, k], dim=2), torch.cat([past_v, v], dim=2)
+        self.keys[layer], self.values[layer] = k, v
+        return k, v
+
+
 class CausalSelfAttention(nn.Module):
     """Autoatención con varias cabezas en paralelo y máscara causal."""
 
@@ -90,13 +122,27 @@ class CausalSelfAttention(nn.Module):
         self.proj = nn.Linear(config.n_embd, config.n_embd)
         self.dropout = config.dropout
 
-    def forward(self, x: Tensor, need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
-        """``x`` (B, T, C) → salida (B, T, C) y, si se piden, los pesos (B, cabezas, T, T)."""
+    def forward(
+        self, x: Tensor, need_weights: bool = False, cache: tuple[KVCache, int] | None = None
+    ) -> tuple[Tensor, Tensor | None]:
+        """``x`` (B, T, C) → salida (B, T, C) y, si se piden, los pesos (B, cabezas, T, T).
+
+        Con ``cache = (caché, capa)``, ``x`` son solo las posiciones nuevas: sus claves y valores
+        se añaden a los guardados y sus consultas miran todos.
+        """
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)
         # (B, T, C) → (B, cabezas, T, d): las cabezas se calculan a la vez, en paralelo.
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
         p = self.dropout if self.training else 0.0
+        if cache is not None:
+            store, layer = cache
+            past = 0 if store.keys[layer] is None else store.keys[layer].shape[2]
+            k, v = store.extend(layer, k, v)
+            # La consulta de la posición past + i ve las claves 0 … past + i.
+            mask = None if T == 1 else causal_mask(past + T, x.device)[past:]
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+            return self.proj(y.transpose(1, 2).contiguous().view(B, T, C)), None
         if need_weights:
             scores = q @ k.transpose(-2, -1) / math.sqrt(k.shape[-1])
             scores = scores.masked_fill(~causal_mask(T, x.device), float("-inf"))
@@ -124,9 +170,11 @@ class Block(nn.Module):
             nn.Dropout(config.dropout),
         )
 
-    def forward(self, x: Tensor, need_weights: bool = False) -> tuple[Tensor, Tensor | None]:
+    def forward(
+        self, x: Tensor, need_weights: bool = False, cache: tuple[KVCache, int] | None = None
+    ) -> tuple[Tensor, Tensor | None]:
         """``x`` (B, T, C) → (B, T, C) y los pesos de atención si se piden."""
-        attended, weights = self.attn(self.ln_1(x), need_weights)
+        attended, weights = self.attn(self.ln_1(x), need_weights, cache)
         x = x + attended
         x = x + self.mlp(self.ln_2(x))
         return x, weights
@@ -197,6 +245,7 @@ class GPT(nn.Module):
         processors: Sequence[LogitsProcessor] = (),
         greedy: bool = False,
         seed: int | None = None,
+        use_cache: bool = True,
     ) -> Tensor:
         """Añade ``max_new_tokens`` tokens a ``idx`` (B, T), uno tras otro, y devuelve (B, T + n).
 
@@ -206,29 +255,56 @@ class GPT(nn.Module):
         probabilidad acumulada llega a ``top_p`` (muestreo de núcleo), y se sortea el token
         siguiente; con ``greedy=True`` se toma el más probable. Es el bucle común de
         :func:`genai_utils.generation.generate_tokens`. Con ``seed`` el resultado es
-        reproducible.
+        reproducible. Con ``use_cache`` (por defecto) cada paso reutiliza las claves y los
+        valores de los anteriores (:class:`KVCache`): los mismos tokens, más deprisa.
         """
         self._check_tokens(idx, "idx", check_context=False)  # la ventana se recorta en cada paso
+        if not isinstance(use_cache, bool):
+            raise TypeError(
+                f"El argumento `use_cache` debe ser True o False; se recibió {use_cache!r}."
+            )
         was_training = self.training
         self.eval()
+        step = self._cached_step() if use_cache else (lambda w: self._logits(w)[:, -1, :])
         try:
             return generate_tokens(
-                lambda window: self._logits(window)[:, -1, :], idx, max_new_tokens,
+                step, idx, max_new_tokens,
                 temperature=temperature, top_k=top_k, top_p=top_p, processors=processors,
                 greedy=greedy, context=self.config.context, seed=seed,
             )
         finally:
             self.train(was_training)
 
-    def _logits(self, idx: Tensor) -> Tensor:
+    def _cached_step(self) -> Callable[[Tensor], Tensor]:
+        """Una función ventana → logits del token siguiente que reutiliza una :class:`KVCache`.
+
+        Si la ventana es la anterior con un token más, solo procesa ese token; si no (el primer
+        paso, o la ventana ya se desliza y las posiciones cambian), la procesa entera de nuevo.
+        """
+        cache = KVCache(self.config.n_layer)
+
+        def step(window: Tensor) -> Tensor:
+            nonlocal cache
+            grows = (window.shape[1] == cache.length + 1 and cache.tokens is not None
+                     and torch.equal(window[:, :-1], cache.tokens))
+            if not grows:
+                cache = KVCache(self.config.n_layer)
+            new = window[:, cache.length:]
+            logits = self._logits(new, cache=cache, start=cache.length)
+            cache.tokens = window
+            return logits[:, -1, :]
+
+        return step
+
+    def _logits(self, idx: Tensor, cache: KVCache | None = None, start: int = 0) -> Tensor:
         # Sin comprobaciones: ``forward`` y ``generate`` validan ``idx`` antes de llamarla.
-        x = self._embed(idx)
-        for block in self.blocks:
-            x, _ = block(x)
+        x = self._embed(idx, start)
+        for layer, block in enumerate(self.blocks):
+            x, _ = block(x, cache=None if cache is None else (cache, layer))
         return self.head(self.ln_f(x))
 
-    def _embed(self, idx: Tensor) -> Tensor:
-        positions = torch.arange(idx.shape[1], device=idx.device)
+    def _embed(self, idx: Tensor, start: int = 0) -> Tensor:
+        positions = torch.arange(start, start + idx.shape[1], device=idx.device)
         return self.drop(self.tok_emb(idx) + self.pos_emb(positions))
 
     def _check_tokens(self, idx: object, name: str, check_context: bool = True) -> None:

@@ -288,6 +288,9 @@ class GPT(nn.Module):
             grows = (window.shape[1] == cache.length + 1 and cache.tokens is not None
                      and torch.equal(window[:, :-1], cache.tokens))
             if not grows:
+                if window.shape[1] == self.config.context and cache.length == window.shape[1]:
+                    # La ventana ya se desliza: la caché no sirve y no vale la pena rehacerla.
+                    return self._logits(window)[:, -1, :]
                 cache = KVCache(self.config.n_layer)
             new = window[:, cache.length:]
             logits = self._logits(new, cache=cache, start=cache.length)

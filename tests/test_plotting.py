@@ -89,7 +89,7 @@ def test_plot_density_2d() -> None:
 
 
 def test_plot_losses() -> None:
-    ax = plot_losses(History(losses=[3.0, 2.0, 1.0], val_losses=[3.5, 2.5, 2.0]), logy=True)
+    ax = plot_losses(History({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0]}), logy=True)
     assert [line.get_label() for line in ax.get_lines()] == ["entrenamiento", "validación"]
     assert ax.get_yscale() == "log"
     assert ax.get_title() == "Curva de aprendizaje"

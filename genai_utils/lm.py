@@ -112,6 +112,10 @@ def train_lm(
     """
     if max_steps is None and max_seconds is None:
         raise ValueError("Indica `max_steps`, `max_seconds` o ambos: si no, no hay final.")
+    if max_steps is not None:
+        check_positive_int(max_steps, "max_steps")
+    if max_seconds is not None:
+        check_positive_float(max_seconds, "max_seconds")
     check_tensor(train_ids, "train_ids", ndim=1, floating=False)
     check_positive_int(context, "context")
     check_positive_int(batch_size, "batch_size", maximum=MAX_SIZE)

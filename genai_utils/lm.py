@@ -13,15 +13,15 @@
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
-from tqdm.auto import tqdm
 
+from genai_utils.history import History
 from genai_utils.schedules import warmup_then_cosine
+from genai_utils.trainer import Trainer
 from genai_utils.validation import (
     MAX_SIZE,
     check_non_negative_float,
@@ -32,7 +32,7 @@ from genai_utils.validation import (
 )
 from genai_utils.validation_tensors import check_model, check_tensor
 
-__all__ = ["CharVocab", "LMHistory", "bits_per_char", "evaluate_lm", "random_windows", "train_lm"]
+__all__ = ["CharVocab", "bits_per_char", "evaluate_lm", "random_windows", "train_lm"]
 
 
 class CharVocab:
@@ -79,23 +79,7 @@ def random_windows(
             f"El argumento `data` tiene {len(data)} tokens; hacen falta más que `context` "
             f"({context}) para sacar una ventana con su objetivo."
         )
-    starts = torch.randint(0, len(data) - context, (batch_size,), generator=generator)
-    offsets = torch.arange(context)
-    x = data[starts[:, None] + offsets]
-    y = data[starts[:, None] + offsets + 1]
-    return x, y
-
-
-@dataclass
-class LMHistory:
-    """Pérdidas de entrenamiento (nats por token, media por tramo) y de validación por paso."""
-
-    steps: list[int] = field(default_factory=list)
-    train_losses: list[float] = field(default_factory=list)
-    val_steps: list[int] = field(default_factory=list)
-    val_losses: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-    tokens_seen: int = 0
+    return _windows(data, context, batch_size, generator)
 
 
 def train_lm(
@@ -114,7 +98,7 @@ def train_lm(
     device: torch.device | str = "cpu",
     progress: bool = True,
     desc: str = "Entrenamiento",
-) -> LMHistory:
+) -> History:
     """Entrena un modelo de lenguaje con entropía cruzada en ventanas aleatorias de ``train_ids``.
 
     El modelo recibe ``ids`` (B, T) y devuelve logits (B, T, V) o una tupla que empieza por ellos.
@@ -122,7 +106,9 @@ def train_lm(
     Se detiene tras ``max_steps`` pasos o ``max_seconds`` segundos (lo que llegue antes; hace
     falta al menos uno). La tasa de aprendizaje sube linealmente durante ``warmup`` pasos y luego
     baja en coseno hasta ``lr / 10`` (si solo hay límite de tiempo, el coseno se calcula con el
-    tiempo transcurrido). Con ``val_ids`` se evalúa cada ``eval_every`` pasos y al final.
+    tiempo transcurrido). Cada ``eval_every`` pasos (y al final) el historial guarda la pérdida
+    media del tramo (``history.train_losses``, en los pasos ``history.steps``) y, con
+    ``val_ids``, la de validación (``history.val_losses``, ``history.val_steps``).
     """
     if max_steps is None and max_seconds is None:
         raise ValueError("Indica `max_steps`, `max_seconds` o ambos: si no, no hay final.")
@@ -130,87 +116,57 @@ def train_lm(
         check_positive_int(max_steps, "max_steps")
     if max_seconds is not None:
         check_positive_float(max_seconds, "max_seconds")
+    check_tensor(train_ids, "train_ids", ndim=1, floating=False)
+    check_positive_int(context, "context")
+    check_positive_int(batch_size, "batch_size", maximum=MAX_SIZE)
+    if len(train_ids) <= context:
+        raise ValueError(
+            f"El argumento `train_ids` tiene {len(train_ids)} tokens; hacen falta más que "
+            f"`context` ({context}) para sacar una ventana con su objetivo."
+        )
     check_positive_float(lr, "lr")
     check_non_negative_int(warmup, "warmup")
     check_positive_int(eval_every, "eval_every")
     device = torch.device(device)
-    model.to(device)
+    model.to(device).train()
     generator = torch.Generator().manual_seed(check_non_negative_int(seed, "seed"))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.1)
-    history = LMHistory()
-    start = time.perf_counter()
-    bar = tqdm(total=max_steps, desc=desc, disable=not progress)
-    step, running = 0, []
-    while True:
-        elapsed = time.perf_counter() - start
-        progress_fraction = _fraction_done(step, elapsed, max_steps, max_seconds)
-        if progress_fraction >= 1.0:
-            break
-        for group in optimizer.param_groups:
-            group["lr"] = warmup_then_cosine(step, progress_fraction, lr, warmup=warmup, floor=0.1)
-        x, y = random_windows(train_ids, context, batch_size, generator)
-        loss = _step(model, optimizer, x.to(device), y.to(device))
-        running.append(loss)
-        step += 1
-        history.tokens_seen += x.numel()
-        bar.update(1)
-        if step % eval_every == 0:
-            _record(history, step, running, model, val_ids, context, device)
-            running = []
-            bar.set_postfix({"pérdida": f"{history.train_losses[-1]:.3f}"})
-    if running:
-        _record(history, step, running, model, val_ids, context, device)
-    bar.close()
-    history.seconds = time.perf_counter() - start
+
+    def next_batch() -> tuple[Tensor, Tensor]:
+        x, y = _windows(train_ids, context, batch_size, generator)
+        return x.to(device), y.to(device)
+
+    def step(batch: tuple[Tensor, Tensor]) -> dict[str, Tensor]:
+        x, y = batch
+        logits = _logits(model, x)
+        return {"loss": F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))}
+
+    def evaluate(trainer: Trainer) -> None:
+        total, count = evaluate_lm(model, val_ids, context, device=device)
+        trainer.history.record("val_loss", total / count, trainer.steps_done)
+
+    trainer = Trainer(step, optimizer=optimizer, clip_grad=1.0, log_every=eval_every,
+                      schedule=partial(warmup_then_cosine, lr=lr, warmup=warmup, floor=0.1),
+                      desc=desc, progress=progress)
+    if val_ids is not None:
+        trainer.add_callback("on_log", evaluate)
+    history = trainer.run(next_batch, steps=max_steps, max_seconds=max_seconds)
+    history.tokens_seen = trainer.steps_done * batch_size * context
     return history
 
 
-def _fraction_done(
-    step: int, elapsed: float, max_steps: int | None, max_seconds: float | None
-) -> float:
-    fractions = []
-    if max_steps is not None:
-        fractions.append(step / max_steps)
-    if max_seconds is not None:
-        fractions.append(elapsed / max_seconds)
-    return max(fractions)
-
-
-def _step(model: nn.Module, optimizer: torch.optim.Optimizer, x: Tensor, y: Tensor) -> float:
-    model.train()
-    logits = _logits(model, x)
-    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-    if not torch.isfinite(loss):
-        raise FloatingPointError(
-            f"La pérdida dejó de ser finita ({loss.item()}); prueba a bajar la tasa `lr`."
-        )
-    optimizer.zero_grad(set_to_none=True)
-    loss.backward()
-    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-    optimizer.step()
-    return loss.item()
+def _windows(
+    data: Tensor, context: int, batch_size: int, generator: torch.Generator | None
+) -> tuple[Tensor, Tensor]:
+    """:func:`random_windows` sin comprobar los argumentos (el bucle ya los comprobó)."""
+    starts = torch.randint(0, len(data) - context, (batch_size,), generator=generator)
+    offsets = torch.arange(context)
+    return data[starts[:, None] + offsets], data[starts[:, None] + offsets + 1]
 
 
 def _logits(model: nn.Module, x: Tensor) -> Tensor:
     out = model(x)
     return out[0] if isinstance(out, tuple) else out
-
-
-def _record(
-    history: LMHistory,
-    step: int,
-    running: list[float],
-    model: nn.Module,
-    val_ids: Tensor | None,
-    context: int,
-    device: torch.device,
-) -> None:
-    history.steps.append(step)
-    history.train_losses.append(sum(running) / len(running))
-    if val_ids is not None:
-        total, count = evaluate_lm(model, val_ids, context, device=device)
-        history.val_steps.append(step)
-        history.val_losses.append(total / count)
 
 
 @torch.no_grad()

@@ -15,8 +15,8 @@ import math
 
 import torch
 from torch import Tensor, nn
-from tqdm.auto import tqdm
 
+from genai_utils.trainer import Trainer
 from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
 from genai_utils.validation_tensors import check_tensor
 
@@ -138,11 +138,7 @@ def fit_mixture(
     model = GaussianMixture(n_components, x.shape[1]).to(x.device)
     _init_from_data(model, x, generator)
     optimizer = torch.optim.Adam(model.parameters(), lr=float(lr))
-    losses: list[float] = []
-    for _ in tqdm(range(int(steps)), desc="Máxima verosimilitud", disable=not progress):
-        optimizer.zero_grad()
-        loss = model.nll(x)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return model, losses
+    trainer = Trainer(lambda batch: {"loss": model.nll(batch)}, optimizer=optimizer,
+                      desc="Máxima verosimilitud", progress=progress)
+    history = trainer.run(lambda: x, steps=int(steps))  # el lote es siempre todo ``x``
+    return model, history["loss"]

@@ -21,7 +21,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.ticker import ScalarFormatter
 
-from genai_utils.training import History
+from genai_utils.history import History
 from genai_utils.validation import check_positive_float, check_positive_int
 
 ArrayLike = torch.Tensor | np.ndarray
@@ -264,8 +264,8 @@ def plot_losses(
     logy: bool = False,
     xlabel: str = "época",
 ) -> Axes:
-    """Dibuja las curvas de pérdida de un ``History`` (entrenamiento y validación) o de un
-    diccionario ``{rótulo: valores}``."""
+    """Dibuja las curvas de un ``History`` (cada serie: entrenamiento, validación, discriminador,
+    generador…) o de un diccionario ``{rótulo: valores}``, con el punto ``i`` en ``x = i``."""
     curves = _loss_curves(history)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.5))
@@ -280,11 +280,14 @@ def plot_losses(
     return ax
 
 
+# Rótulos de las series de siempre de un ``History``; las demás se dibujan con su nombre.
+_SERIES_LABELS = {"loss": "entrenamiento", "val_loss": "validación", "d_loss": "discriminador",
+                  "g_loss": "generador"}
+
+
 def _loss_curves(history: object) -> dict[str, list[float]]:
     if isinstance(history, History):
-        curves = {"entrenamiento": history.losses}
-        if history.val_losses:
-            curves["validación"] = history.val_losses
+        curves = {_SERIES_LABELS.get(name, name): history[name] for name in history.names}
     elif isinstance(history, dict):
         curves = {str(k): list(v) for k, v in history.items()}
     else:

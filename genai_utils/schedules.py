@@ -12,7 +12,9 @@ entrenamiento (:func:`cosine_factor`), y difieren solo en cómo arrancan:
 
 ``progress`` es la fracción del entrenamiento ya hecha, en [0, 1]: ``step / steps`` cuando el
 presupuesto es de pasos, o la fracción del tiempo cuando es de segundos. Son funciones puras
-(paso → tasa): el bucle de entrenamiento las llama antes de cada paso del optimizador.
+(paso → tasa): el bucle del libro (:class:`genai_utils.trainer.Trainer`) las recibe con la tasa
+fijada, p. ej. ``schedule=partial(warmup_then_cosine, lr=3e-3, warmup=50, floor=0.1)``, y las
+llama con ``(paso, progreso)`` antes de cada paso del optimizador.
 """
 
 from __future__ import annotations

@@ -1,86 +1,32 @@
-"""Entrenamiento: semillas, dispositivo y un bucle ``fit`` pequeño y legible.
+"""Entrenar por épocas: :func:`fit` y :func:`evaluate`, sobre el bucle único del libro.
 
 ``fit`` no esconde nada que el lector no pueda escribir: baraja los datos en minilotes, llama a
 ``loss_fn(model, *lote)``, retropropaga y da un paso del optimizador, época tras época, con una
-barra de progreso. Devuelve un ``History`` con la pérdida media de cada época.
-"""
+barra de progreso. Por debajo usa :class:`~genai_utils.trainer.Trainer`, el bucle por pasos de
+todos los modelos del libro, y devuelve un :class:`~genai_utils.history.History` con la pérdida
+media de cada época. Este módulo reexporta también el bucle y las utilidades del entorno
+(:func:`set_seed`, :func:`get_device`, :func:`limit_threads`, :func:`count_parameters`, de
+:mod:`genai_utils.runtime`), para importarlo todo de un sitio."""
 
 from __future__ import annotations
 
 import math
-import random
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
+from genai_utils.history import History
+from genai_utils.runtime import count_parameters, get_device, limit_threads, set_seed
+from genai_utils.trainer import Trainer, optimizer_step
 from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
 from genai_utils.validation_tensors import check_model, check_tensor
 
+__all__ = ["History", "Trainer", "count_parameters", "evaluate", "fit", "get_device",
+           "limit_threads", "optimizer_step", "set_seed"]
+
 Batch = tuple[torch.Tensor, ...]
 LossFn = Callable[..., torch.Tensor]
-
-
-def set_seed(seed: int) -> None:
-    """Fija la semilla de ``random``, NumPy y PyTorch (también CUDA si la hay)."""
-    check_non_negative_int(seed, "seed")
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-
-
-def get_device(prefer_gpu: bool = True) -> torch.device:
-    """Devuelve ``cuda`` si hay GPU de NVIDIA, ``mps`` en un Mac con Apple Silicon, o ``cpu``."""
-    if prefer_gpu and torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if prefer_gpu and mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-@contextmanager
-def limit_threads(n: int = 1) -> Iterator[None]:
-    """Usa como mucho ``n`` hilos de CPU en PyTorch dentro del bloque ``with`` y luego restaura.
-
-    Con modelos diminutos un solo hilo suele ser más rápido, sobre todo si la CPU está ocupada.
-    """
-    check_positive_int(n, "n")
-    previous = torch.get_num_threads()
-    torch.set_num_threads(min(n, previous))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Cuenta los parámetros entrenables (``requires_grad=True``) de ``model``."""
-    check_model(model)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-@dataclass
-class History:
-    """Historial de un entrenamiento: pérdida media por época y duración en segundos."""
-
-    losses: list[float] = field(default_factory=list)
-    val_losses: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def final_loss(self) -> float:
-        """Pérdida de entrenamiento de la última época."""
-        if not self.losses:
-            raise ValueError("El historial está vacío: todavía no se ha entrenado ninguna época.")
-        return self.losses[-1]
 
 
 def fit(
@@ -103,7 +49,8 @@ def fit(
     ``data`` es un tensor o una tupla de tensores con la misma primera dimensión (p. ej.
     ``(x, y)``). El optimizador por defecto es Adam con tasa ``lr``. ``seed`` fija el orden de
     los minilotes y cualquier azar dentro de ``loss_fn``; el estado aleatorio global se
-    restaura al terminar. Devuelve un ``History``.
+    restaura al terminar. Devuelve un ``History`` con ``"loss"`` (media por ejemplo de cada
+    época) y, con ``val_data``, ``"val_loss"``.
     """
     check_model(model)
     if not callable(loss_fn):
@@ -118,75 +65,33 @@ def fit(
     model.to(device)
     if optimizer is None:
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    elif not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(
-            "El argumento `optimizer` debe ser un optimizador de `torch.optim`; "
-            f"se recibió {type(optimizer).__name__}."
-        )
-    forked = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=forked), torch.enable_grad():
-        torch.manual_seed(seed)
-        return _train(model, loss_fn, optimizer, train, val, epochs, batch_size, device, seed,
-                      desc, progress)
+    order_rng = torch.Generator().manual_seed(seed)
 
+    def epoch_batches(epoch: int) -> Iterator[Batch]:
+        order = torch.randperm(len(train[0]), generator=order_rng)
+        return _batches(train, order, batch_size, device)
 
-def _train(
-    model: nn.Module,
-    loss_fn: LossFn,
-    optimizer: torch.optim.Optimizer,
-    train: Batch,
-    val: Batch | None,
-    epochs: int,
-    batch_size: int,
-    device: torch.device,
-    seed: int,
-    desc: str,
-    progress: bool,
-) -> History:
-    history = History()
-    generator = torch.Generator().manual_seed(seed)
-    start = time.perf_counter()
-    bar = tqdm(range(epochs), desc=desc, disable=not progress)
+    def step(batch: Batch) -> dict[str, torch.Tensor]:
+        return {"loss": _trainable_loss(loss_fn(model, *batch))}
+
+    trainer = Trainer(step, optimizer=optimizer, seed=seed, device=device, desc=desc,
+                      progress=progress)
+    if val is not None:
+        trainer.add_callback("on_log", lambda t: t.history.record(
+            "val_loss", evaluate(model, loss_fn, val, batch_size=batch_size, device=device),
+            t.steps_done))
     model.train()
-    for epoch in bar:
-        order = torch.randperm(len(train[0]), generator=generator)
-        history.losses.append(_train_epoch(model, loss_fn, optimizer, train, order, batch_size,
-                                           device, epoch))
-        postfix = {"pérdida": f"{history.losses[-1]:.4f}"}
-        if val is not None:
-            history.val_losses.append(evaluate(model, loss_fn, val, batch_size=batch_size,
-                                               device=device))
-            postfix["pérdida_val"] = f"{history.val_losses[-1]:.4f}"
-        bar.set_postfix(postfix)
-    bar.close()
-    history.seconds = time.perf_counter() - start
-    return history
+    return trainer.run_epochs(epoch_batches, epochs)
 
 
-def _train_epoch(
-    model: nn.Module,
-    loss_fn: LossFn,
-    optimizer: torch.optim.Optimizer,
-    data: Batch,
-    order: torch.Tensor,
-    batch_size: int,
-    device: torch.device,
-    epoch: int,
-) -> float:
-    total, count = 0.0, 0
-    for batch in _batches(data, order, batch_size, device):
-        loss = _scalar_loss(loss_fn(model, *batch), epoch)
-        if not loss.requires_grad:
-            raise RuntimeError(
-                "La pérdida que devuelve `loss_fn` no depende de ningún parámetro entrenable: "
-                "¿se calcula con `.detach()`, con `.item()` o con los parámetros congelados?"
-            )
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        total += loss.item() * len(batch[0])
-        count += len(batch[0])
-    return total / count
+def _trainable_loss(loss: object) -> torch.Tensor:
+    loss = _scalar_loss(loss)
+    if not loss.requires_grad:
+        raise RuntimeError(
+            "La pérdida que devuelve `loss_fn` no depende de ningún parámetro entrenable: "
+            "¿se calcula con `.detach()`, con `.item()` o con los parámetros congelados?"
+        )
+    return loss
 
 
 @torch.no_grad()
@@ -209,7 +114,7 @@ def evaluate(
     total, count = 0.0, 0
     order = torch.arange(len(tensors[0]))
     for batch in _batches(tensors, order, batch_size, torch.device(device)):
-        total += _scalar_loss(loss_fn(model, *batch), None).item() * len(batch[0])
+        total += _scalar_loss(loss_fn(model, *batch)).item() * len(batch[0])
         count += len(batch[0])
     model.train(was_training)
     return total / count
@@ -223,7 +128,7 @@ def _batches(
         yield tuple(t[idx.to(t.device)].to(device) for t in data)
 
 
-def _scalar_loss(loss: object, epoch: int | None) -> torch.Tensor:
+def _scalar_loss(loss: object) -> torch.Tensor:
     if not isinstance(loss, torch.Tensor):
         raise TypeError(
             "`loss_fn(model, *lote)` debe devolver un tensor escalar; "
@@ -235,9 +140,8 @@ def _scalar_loss(loss: object, epoch: int | None) -> torch.Tensor:
             f"{tuple(loss.shape)}. ¿Olvidaste promediar con `.mean()`?"
         )
     if not math.isfinite(loss.item()):
-        where = f" en la época {epoch + 1}" if epoch is not None else ""
         raise FloatingPointError(
-            f"La pérdida dejó de ser finita ({loss.item()}){where}. Prueba a bajar la tasa de "
+            f"La pérdida dejó de ser finita ({loss.item()}). Prueba a bajar la tasa de "
             "aprendizaje `lr` o revisa que los datos no contengan valores NaN o infinitos."
         )
     return loss.reshape(())

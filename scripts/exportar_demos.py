@@ -48,6 +48,9 @@ from genai_utils.export import (  # noqa: E402
 )
 from genai_utils.recipes import get_recipe  # noqa: E402
 
+# Los módulos del bucle de entrenamiento común, que intervienen en todo lo que se entrena.
+_BUCLE = ("training.py", "trainer.py", "history.py", "runtime.py", "schedules.py")
+
 
 def _codigo(*modulos: str) -> str:
     """Huella del código que interviene: los módulos dados, export.py y este guion.
@@ -192,7 +195,7 @@ def huella_gpt() -> str:
     from genai_utils.corpus import book_corpus
 
     return fingerprint(receta=repr(get_recipe("gpt_libro")),
-                       codigo=_codigo("gpt.py", "bpe.py", "lm.py", "corpus.py", "training.py"),
+                       codigo=_codigo("gpt.py", "bpe.py", "lm.py", "corpus.py", *_BUCLE),
                        datos=text_digest(book_corpus()), torch=torch.__version__)
 
 
@@ -263,7 +266,7 @@ class _Decodificador(nn.Module):
 def huella_vae() -> str:
     """Receta y código del VAE (los dígitos vienen con scikit-learn)."""
     return fingerprint(receta=repr(get_recipe("beta_vae_plano")),
-                       codigo=_codigo("vae.py", "data.py", "training.py"), torch=torch.__version__)
+                       codigo=_codigo("vae.py", "data.py", *_BUCLE), torch=torch.__version__)
 
 
 def exportar_vae(carpeta: Path) -> None:
@@ -300,7 +303,7 @@ class _GeneradorGAN(nn.Module):
 def huella_gan() -> str:
     """Receta y código de la GAN condicional de los dígitos."""
     return fingerprint(receta=repr(get_recipe("gan_digitos")),
-                       codigo=_codigo("gan", "data.py", "training.py"), torch=torch.__version__)
+                       codigo=_codigo("gan", "data.py", *_BUCLE), torch=torch.__version__)
 
 
 def exportar_gan(carpeta: Path) -> None:
@@ -352,7 +355,7 @@ class _RedDeRuido(nn.Module):
 def huella_difusion() -> str:
     """Receta y código de la difusión de los dígitos."""
     return fingerprint(receta=repr(get_recipe("difusion_digitos")),
-                       codigo=_codigo("diffusion", "data.py", "training.py"),
+                       codigo=_codigo("diffusion", "data.py", *_BUCLE),
                        torch=torch.__version__)
 
 

@@ -238,3 +238,46 @@ def test_vocabulario_independiente_del_orden_de_las_frases() -> None:
     a = WordCharVocab(textos, 2, frases, unknown_token=True)
     b = WordCharVocab(textos, 2, list(reversed(frases)), unknown_token=True)
     assert a.tokens == b.tokens
+
+
+def test_entrenamiento_como_el_bucle_de_antes(registry):
+    """Huella: el bucle común da bit a bit lo que daba el bucle escrito a mano de antes."""
+    from genai_utils.agents.toolgpt.train import _observations
+    from genai_utils.gpt import GPT, GPTConfig
+    from genai_utils.schedules import warmup_times_cosine
+
+    examples, context, steps, seed = make_examples(40), 48, 5, 0
+    kwargs = dict(n_layer=1, n_head=2, n_embd=16, context=context, seed=seed, lr=3e-3,
+                  word_min_count=3, word_dropout=0.15, progress=False)
+    model, losses = train_tool_gpt(examples, registry, steps=steps, batch_size=8, **kwargs)
+    after = torch.rand(3)
+    observations = _observations(examples, registry)
+    rendered = [t for e, o in zip(examples, observations, strict=True) for t in render_turns(e, o)]
+    vocab = WordCharVocab([t for t, _ in rendered], 3, format_phrases(), unknown_token=True)
+    gen = torch.Generator().manual_seed(seed)
+    x, y = _encode_examples(rendered, vocab, context, word_dropout=0.15, generator=gen)
+    lengths = ((y != -100) * torch.arange(1, context + 1)).max(dim=1).values
+    shuffled = torch.randperm(len(x), generator=gen)
+    order = shuffled[torch.argsort(lengths[shuffled], stable=True)]
+    torch.manual_seed(seed)
+    ref = GPT(GPTConfig(len(vocab), context=context, n_layer=1, n_head=2, n_embd=16))
+    opt = torch.optim.AdamW(ref.parameters(), lr=3e-3, weight_decay=0.01)
+    expected = []
+    for step in range(steps):
+        for group in opt.param_groups:
+            group["lr"] = warmup_times_cosine(step, step / steps, 3e-3, warmup=50)
+        start = int(torch.randint(len(x) - 8 + 1, (1,), generator=gen))
+        idx = order[start : start + 8]
+        length = int(lengths[idx].max())
+        logits, _ = ref(x[idx, :length])
+        loss = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y[idx, :length].reshape(-1), ignore_index=-100
+        )
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ref.parameters(), 1.0)
+        opt.step()
+        expected.append(loss.item())
+    assert losses == expected and torch.equal(torch.rand(3), after)
+    for p, q in zip(model.model.parameters(), ref.parameters(), strict=True):
+        assert torch.equal(p, q)

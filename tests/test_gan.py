@@ -301,11 +301,12 @@ def test_ring_seed_study_mide_cada_par() -> None:
 
 
 def test_ring_run_exige_la_instantanea_de_mitad_de_camino() -> None:
-    from genai_utils.gan import GanHistory, ring_run
+    from genai_utils.gan import ring_run
+    from genai_utils.history import History
 
     g, _ = _tiny_pair()
     with pytest.raises(ValueError, match="instantáneas"):
-        ring_run(0.5, 0, g, GanHistory())
-    historia = GanHistory(snapshots={0: torch.zeros(4, 2), 30: torch.zeros(4, 2)})
+        ring_run(0.5, 0, g, History())
+    historia = History(snapshots={0: torch.zeros(4, 2), 30: torch.zeros(4, 2)})
     with pytest.raises(ValueError, match="paso 15"):
         ring_run(0.5, 0, g, historia)

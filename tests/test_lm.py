@@ -75,6 +75,12 @@ def test_train_lm_aprende_y_es_reproducible() -> None:
 def test_train_lm_necesita_un_final() -> None:
     with pytest.raises(ValueError, match="max_steps"):
         train_lm(Uniforme(3), torch.arange(50) % 3, context=4)
+    with pytest.raises(ValueError, match="`max_steps`"):
+        train_lm(Uniforme(3), torch.arange(50) % 3, context=4, max_steps=0)
+    with pytest.raises(ValueError, match="`max_seconds`"):
+        train_lm(Uniforme(3), torch.arange(50) % 3, context=4, max_seconds=-1.0)
+    with pytest.raises(ValueError, match="`train_ids`"):
+        train_lm(Uniforme(3), torch.arange(4) % 3, context=4, max_steps=1)
 
 
 def test_evaluacion_con_ventana_deslizante_puntua_cada_token_una_vez() -> None:

@@ -91,11 +91,13 @@ def test_plot_density_2d() -> None:
 
 
 def test_plot_losses() -> None:
-    ax = plot_losses(History(losses=[3.0, 2.0, 1.0], val_losses=[3.5, 2.5, 2.0]), logy=True)
+    ax = plot_losses(History({"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0]}), logy=True)
     assert [line.get_label() for line in ax.get_lines()] == ["entrenamiento", "validación"]
     assert ax.get_yscale() == "log"
     assert ax.get_title() == "Curva de aprendizaje"
     assert list(ax.get_lines()[0].get_xdata()) == [1, 2, 3]
+    ax = plot_losses(History({"d_loss": [1.4, 1.3], "g_loss": [0.7, 0.8]}), xlabel="paso")
+    assert [line.get_label() for line in ax.get_lines()] == ["discriminador", "generador"]
     ax = plot_losses({"a": [1.0, 0.5]}, xlabel="paso")
     assert len(ax.get_lines()) == 1 and ax.get_xlabel() == "paso"
     with pytest.raises(TypeError, match="`history`"):

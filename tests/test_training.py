@@ -172,4 +172,4 @@ def test_fit_perdida_no_escalar_o_no_finita() -> None:
 def test_historial_vacio() -> None:
     with pytest.raises(ValueError, match="vacío"):
         _ = History().final_loss
-    assert History(losses=[2.0, 1.0]).final_loss == 1.0
+    assert History({"loss": [2.0, 1.0]}).final_loss == 1.0

@@ -17,8 +17,9 @@ from genai_utils.diffusion.schedules import (
     make_schedule,
 )
 from genai_utils.diffusion.train import train_denoiser
+from genai_utils.history import History
 from genai_utils.recipes import get_recipe
-from genai_utils.training import History, limit_threads
+from genai_utils.training import limit_threads
 from genai_utils.validation import (
     check_non_negative_float,
     check_non_negative_int,

@@ -6,21 +6,23 @@ elegido al azar.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
-from tqdm.auto import tqdm
 
 from genai_utils.diffusion.schedules import (
     NoiseSchedule,
     _check_batch,
     _check_schedule,
-    q_sample,
+    _gather,
+    _randn_like,
 )
+from genai_utils.history import History
+from genai_utils.runtime import get_device
 from genai_utils.schedules import warmup_then_cosine
-from genai_utils.training import History, get_device
+from genai_utils.trainer import Trainer
 from genai_utils.validation import (
     check_fraction,
     check_non_negative_int,
@@ -49,10 +51,21 @@ def diffusion_loss(
     schedule = _check_schedule(schedule)
     x0 = _check_batch(x0, "x0")
     check_fraction(p_uncond, "p_uncond", open_interval=False)
-    t = torch.randint(schedule.n_steps, (len(x0),), generator=generator).to(x0.device)
-    x_t, noise = q_sample(x0, t, schedule, generator=generator)
     if labels is not None:
         labels = _check_labels(labels, len(x0), model)
+    return _loss(model, x0, schedule, labels, p_uncond, generator)
+
+
+def _loss(
+    model: nn.Module, x0: Tensor, schedule: NoiseSchedule, labels: Tensor | None,
+    p_uncond: float, generator: torch.Generator | None,
+) -> Tensor:
+    """:func:`diffusion_loss` sin comprobar los argumentos (el bucle ya los comprobó)."""
+    t = torch.randint(schedule.n_steps, (len(x0),), generator=generator).to(x0.device)
+    a_bar = _gather(schedule.alpha_bars, t, x0)
+    noise = _randn_like(x0, generator)
+    x_t = a_bar.sqrt() * x0 + (1 - a_bar).sqrt().expand_as(x0) * noise  # q_sample
+    if labels is not None:
         drop = torch.rand(len(x0), generator=generator).to(x0.device) < p_uncond
         labels = torch.where(drop, torch.full_like(labels, model.num_classes), labels)
     return F.mse_loss(model(x_t, t, labels), noise)
@@ -110,31 +123,26 @@ def train_denoiser(
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     ema = [p.detach().clone() for p in model.parameters()]
     generator = torch.Generator().manual_seed(seed)
-    history, running, start = History(), 0.0, time.perf_counter()
-    bar = tqdm(range(steps), desc=desc, disable=not progress)
-    with torch.enable_grad():
-        for step in bar:
-            for group in optimizer.param_groups:  # coseno de lr a 0, sin calentamiento
-                group["lr"] = warmup_then_cosine(step, step / steps, lr)
-            idx = torch.randint(len(data), (batch_size,), generator=generator).to(device)
-            yb = None if targets is None else targets[idx]
-            loss = diffusion_loss(model, data[idx], schedule, yb, p_uncond=p_uncond,
-                                  generator=generator)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                for avg, p in zip(ema, model.parameters(), strict=True):
-                    avg.lerp_(p.detach(), 1 - ema_decay)
-            running += loss.item()
-            if (step + 1) % log_every == 0 or step + 1 == steps:
-                history.losses.append(running / ((step % log_every) + 1))
-                running = 0.0
-                bar.set_postfix({"pérdida": f"{history.losses[-1]:.4f}"})
-    bar.close()
+
+    def next_batch() -> tuple[Tensor, Tensor | None]:
+        idx = torch.randint(len(data), (batch_size,), generator=generator).to(device)
+        return data[idx], None if targets is None else targets[idx]
+
+    def step(batch: tuple[Tensor, Tensor | None]) -> dict[str, Tensor]:
+        x, y = batch
+        return {"loss": _loss(model, x, schedule, y, p_uncond, generator)}
+
+    @torch.no_grad()
+    def update_ema(trainer: Trainer) -> None:
+        for avg, p in zip(ema, model.parameters(), strict=True):
+            avg.lerp_(p.detach(), 1 - ema_decay)
+
+    # Coseno de ``lr`` a 0, sin calentamiento.
+    trainer = Trainer(step, optimizer=optimizer, schedule=partial(warmup_then_cosine, lr=lr),
+                      log_every=log_every, desc=desc, progress=progress)
+    history = trainer.add_callback("on_step_end", update_ema).run(next_batch, steps=steps)
     with torch.no_grad():
         for avg, p in zip(ema, model.parameters(), strict=True):
             p.copy_(avg)
     model.eval()
-    history.seconds = time.perf_counter() - start
     return history

@@ -44,7 +44,7 @@ from genai_utils.gan.losses import discriminator_loss, generator_loss, optimal_d
 from genai_utils.gan.networks import Discriminator, Generator, digit_discriminator, digit_generator
 from genai_utils.gan.ring import ModeCoverage, mode_coverage, ring_centers, sample_ring
 from genai_utils.gan.ring_gan import RingRun, ring_run, ring_seed_study, train_ring_gan
-from genai_utils.gan.train import GanHistory, adam_pair, sample, train_gan, train_step
+from genai_utils.gan.train import adam_pair, sample, train_gan, train_step
 
 __all__ = [
     "DIGIT_BATCH_SIZE",
@@ -54,7 +54,6 @@ __all__ = [
     "DIGIT_STEPS",
     "Discriminator",
     "GENERATOR_LOSSES",
-    "GanHistory",
     "Generator",
     "ModeCoverage",
     "RING_MODES",

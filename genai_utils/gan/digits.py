@@ -20,9 +20,9 @@ from genai_utils.gan.networks import (
     digit_generator,
 )
 from genai_utils.gan.train import (
-    GanHistory,
     train_gan,
 )
+from genai_utils.history import History
 from genai_utils.training import get_device, limit_threads
 from genai_utils.validation import (
     check_non_negative_int,
@@ -38,7 +38,7 @@ def train_digit_gan(
     steps: int = DIGIT_STEPS,
     device: torch.device | str | None = None,
     progress: bool = True,
-) -> tuple[Generator, GanHistory]:
+) -> tuple[Generator, History]:
     """Entrena la GAN condicional de los dígitos con la receta del cuaderno 2.2.
 
     Generador y discriminador de :func:`digit_generator` y :func:`digit_discriminator`, pérdida

@@ -19,10 +19,10 @@ from genai_utils.gan.ring import (
     sample_ring,
 )
 from genai_utils.gan.train import (
-    GanHistory,
     sample,
     train_gan,
 )
+from genai_utils.history import History
 from genai_utils.recipes import Recipe, get_recipe
 from genai_utils.training import limit_threads
 from genai_utils.validation import (
@@ -41,7 +41,7 @@ def train_ring_gan(
     snapshot_z: torch.Tensor | None = None,
     device: torch.device | str | None = None,
     progress: bool = True,
-) -> tuple[Generator, Discriminator, GanHistory]:
+) -> tuple[Generator, Discriminator, History]:
     """Entrena la GAN del anillo (cuaderno 2.1) con la receta ``gan_anillo`` y el impulso ``beta1``.
 
     Las redes se inicializan con ``torch.manual_seed(seed)`` (sin tocar el estado aleatorio
@@ -80,7 +80,7 @@ class RingRun:
 
 
 def ring_run(
-    beta1: float, seed: int, generator: Generator, history: GanHistory, *, n_samples: int = 5000
+    beta1: float, seed: int, generator: Generator, history: History, *, n_samples: int = 5000
 ) -> RingRun:
     """Mide un entrenamiento del anillo ya hecho: cobertura final y a mitad de camino.
 

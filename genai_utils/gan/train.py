@@ -1,16 +1,12 @@
 """El entrenamiento: un paso del discriminador y otro del generador, y el bucle completo con
-instantáneas de las muestras.
+instantáneas de las muestras (el bucle es :class:`~genai_utils.trainer.Trainer`, el de todo el
+libro; aquí solo está el paso del juego).
 """
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import dataclass, field
-
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from genai_utils.gan.config import GENERATOR_LOSSES
 from genai_utils.gan.losses import (
@@ -21,7 +17,9 @@ from genai_utils.gan.networks import (
     Discriminator,
     Generator,
 )
-from genai_utils.training import get_device
+from genai_utils.history import History
+from genai_utils.runtime import get_device
+from genai_utils.trainer import Trainer, optimizer_step
 from genai_utils.validation import (
     MAX_SIZE,
     check_choice,
@@ -31,18 +29,11 @@ from genai_utils.validation import (
 )
 from genai_utils.validation_tensors import check_model, check_tensor
 
+# Un lote de la GAN: datos reales, ruido y etiquetas (``None`` si no es condicional).
+GanBatch = tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]
+
 
 # ---------------------------------------------------------------- el entrenamiento
-@dataclass
-class GanHistory:
-    """Historial de una GAN: pérdidas por paso, instantáneas de muestras y duración (s)."""
-
-    d_losses: list[float] = field(default_factory=list)
-    g_losses: list[float] = field(default_factory=list)
-    snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
 def train_step(
     generator: Generator,
     discriminator: Discriminator,
@@ -67,20 +58,31 @@ def train_step(
             f"{len(z)} y {len(real)}."
         )
     check_choice(loss, "loss", GENERATOR_LOSSES)
+    d_loss, g_loss = _game_step(generator, discriminator, opt_g, opt_d, real, z, labels, loss)
+    return d_loss.item(), g_loss.item()
+
+
+def _game_step(
+    generator: Generator,
+    discriminator: Discriminator,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    real: torch.Tensor,
+    z: torch.Tensor,
+    labels: torch.Tensor | None,
+    loss: str,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`train_step` sin comprobar los argumentos (el bucle ya los comprobó al empezar)."""
     # 1) Discriminador: las muestras falsas se separan del grafo (detach) para no mover G.
     fake = generator(z, labels)
     d_loss = _discriminator_loss(
         discriminator(real, labels), discriminator(fake.detach(), labels)
     )
-    opt_d.zero_grad(set_to_none=True)
-    d_loss.backward()
-    opt_d.step()
+    optimizer_step(opt_d, d_loss)
     # 2) Generador: el gradiente atraviesa D (ya actualizado), pero solo se mueve G.
     g_loss = _generator_loss(discriminator(fake, labels), loss)
-    opt_g.zero_grad(set_to_none=True)
-    g_loss.backward()
-    opt_g.step()
-    return d_loss.item(), g_loss.item()
+    optimizer_step(opt_g, g_loss)
+    return d_loss.detach(), g_loss.detach()
 
 
 def adam_pair(
@@ -110,13 +112,13 @@ def train_gan(
     device: torch.device | str | None = None,
     desc: str = "GAN",
     progress: bool = True,
-) -> GanHistory:
+) -> History:
     """Entrena una GAN ``steps`` pasos de :func:`train_step` con minilotes sorteados de ``data``.
 
     Todo el azar (minilotes y ruido) sale de un generador con semilla ``seed``, así que en la CPU
     dos ejecuciones con la misma semilla e iguales redes iniciales dan el mismo resultado bit a
     bit. Cada ``snapshot_every`` pasos (y en el paso 0) guarda ``generator(snapshot_z)`` en
-    ``history.snapshots``.
+    ``history.snapshots``. El historial tiene ``"d_loss"`` y ``"g_loss"`` de cada paso.
     """
     check_tensor(data, "data", floating=True)
     check_positive_int(steps, "steps")
@@ -132,6 +134,7 @@ def train_gan(
             )
     if snapshot_every and snapshot_z is None:
         raise ValueError("Para guardar instantáneas (`snapshot_every` > 0) pasa `snapshot_z`.")
+    check_choice(loss, "loss", GENERATOR_LOSSES)
     device = torch.device(device) if device is not None else get_device()
     generator.to(device).train()
     discriminator.to(device).train()
@@ -139,25 +142,28 @@ def train_gan(
     rng = torch.Generator().manual_seed(seed)
     data_d = data.to(device)
     labels_d = None if labels is None else labels.to(device)
-    history = GanHistory()
-    start = time.perf_counter()
-    for step in tqdm(range(steps + 1), desc=desc, disable=not progress, mininterval=0.5):
-        if snapshot_every and step % snapshot_every == 0:
-            history.snapshots[step] = _snapshot(generator, snapshot_z, device)
-        if step == steps:
-            break
+
+    def next_batch() -> GanBatch:
         idx = torch.randint(0, len(data), (batch_size,), generator=rng).to(device)
         z = torch.randn(batch_size, generator.latent_dim, generator=rng).to(device)
-        batch_labels = None if labels_d is None else labels_d[idx]
-        d_loss, g_loss = train_step(generator, discriminator, opt_g, opt_d, data_d[idx], z,
-                                    labels=batch_labels, loss=loss)
-        if not (math.isfinite(d_loss) and math.isfinite(g_loss)):
-            raise FloatingPointError(
-                f"Las pérdidas dejaron de ser finitas en el paso {step + 1}: prueba a bajar `lr`."
-            )
-        history.d_losses.append(d_loss)
-        history.g_losses.append(g_loss)
-    history.seconds = time.perf_counter() - start
+        return data_d[idx], z, None if labels_d is None else labels_d[idx]
+
+    def step(batch: GanBatch) -> dict[str, torch.Tensor]:
+        real, z, batch_labels = batch
+        d_loss, g_loss = _game_step(generator, discriminator, opt_g, opt_d, real, z,
+                                    batch_labels, loss)
+        return {"d_loss": d_loss, "g_loss": g_loss}
+
+    def snapshot(trainer: Trainer) -> None:
+        if trainer.steps_done % snapshot_every == 0:
+            trainer.history.snapshots[trainer.steps_done] = _snapshot(generator, snapshot_z,
+                                                                      device)
+
+    trainer = Trainer(step, desc=desc, progress=progress)
+    if snapshot_every:
+        trainer.history.snapshots[0] = _snapshot(generator, snapshot_z, device)
+        trainer.add_callback("on_step_end", snapshot)
+    history = trainer.run(next_batch, steps=steps)
     generator.eval()
     discriminator.eval()
     return history

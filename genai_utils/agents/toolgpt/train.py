@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import partial
 
 import torch
 from torch.nn import functional as F
@@ -16,6 +17,7 @@ from genai_utils.agents.tools import ToolRegistry
 from genai_utils.gpt import GPT, GPTConfig
 from genai_utils.recipes import get_recipe
 from genai_utils.schedules import warmup_times_cosine
+from genai_utils.trainer import Trainer
 from genai_utils.validation import check_non_negative_int, check_positive_int
 
 
@@ -136,28 +138,23 @@ def train_tool_gpt(
     config = GPTConfig(len(vocab), context=context, n_layer=n_layer, n_head=n_head, n_embd=n_embd)
     model = GPT(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    losses: list[float] = []
-    from tqdm.auto import tqdm
 
-    bar = tqdm(range(steps), desc="entrenando el GPT de herramientas", disable=not progress)
-    model.train()
-    for step in bar:
-        for group in optimizer.param_groups:  # calentamiento corto y decaimiento coseno
-            group["lr"] = warmup_times_cosine(step, step / steps, lr, warmup=50)
+    def next_batch() -> tuple[torch.Tensor, int]:
         start = int(torch.randint(len(x) - batch_size + 1, (1,), generator=generator))
         idx = order[start : start + batch_size]  # turnos de longitud parecida
-        length = int(lengths[idx].max())  # recorta el relleno final
-        idx = idx.to(device)
+        return idx.to(device), int(lengths[idx].max())  # la longitud recorta el relleno final
+
+    def step(batch: tuple[torch.Tensor, int]) -> dict[str, torch.Tensor]:
+        idx, length = batch
         logits, _ = model(x[idx, :length])
-        loss = F.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), y[idx, :length].reshape(-1), ignore_index=-100
-        )
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        losses.append(loss.item())
-        if step % 50 == 0:
-            bar.set_postfix(pérdida=f"{losses[-1]:.3f}")
+        return {"loss": F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                        y[idx, :length].reshape(-1), ignore_index=-100)}
+
+    # Calentamiento corto (50 pasos) y decaimiento coseno.
+    trainer = Trainer(step, optimizer=optimizer, clip_grad=1.0,
+                      schedule=partial(warmup_times_cosine, lr=lr, warmup=50),
+                      desc="entrenando el GPT de herramientas", progress=progress)
+    model.train()
+    history = trainer.run(next_batch, steps=steps)
     model.eval()
-    return ToolGPT(model, vocab, device), losses
+    return ToolGPT(model, vocab, device), history["loss"]

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import torch
 
+from genai_utils.report import fmt_num
+
 __all__ = ["History"]
 
 
@@ -113,4 +115,4 @@ class History:
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}: {len(values)}" for name, values in self._values.items())
-        return f"History({sizes}; {self.seconds:.1f} s)"
+        return f"History({sizes}; {fmt_num(self.seconds, 1)} s)"

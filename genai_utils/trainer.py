@@ -22,6 +22,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from genai_utils.history import History
+from genai_utils.report import fmt_num
 from genai_utils.runtime import limit_threads
 from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
 
@@ -212,7 +213,7 @@ class Trainer:
         self._window = {}
         for callback in self.callbacks["on_log"]:
             callback(self)
-        bar.set_postfix({_LABELS.get(name, name): f"{self.history[name][-1]:.4f}"
+        bar.set_postfix({_LABELS.get(name, name): fmt_num(self.history[name][-1], 4)
                          for name in self.history.names}, refresh=False)
 
 

@@ -29,6 +29,7 @@ from torch.nn import functional as F
 
 from genai_utils.data import IMAGE_SIZE, load_digits
 from genai_utils.recipes import get_recipe
+from genai_utils.report import fmt_sig
 from genai_utils.training import fit, get_device, limit_threads
 from genai_utils.validation import (
     MAX_SIZE,
@@ -144,8 +145,8 @@ def _grey_counts(x: object, name: str) -> torch.Tensor:
     if not bool(((flat >= 0) & (flat <= 1)).all()):  # también rechaza NaN
         raise ValueError(
             f"El argumento `{name}` debe contener valores en [0, 1] (niveles de gris divididos "
-            f"por {GREY_LEVELS}); se recibieron valores entre {flat.min().item():.3g} y "
-            f"{flat.max().item():.3g}."
+            f"por {GREY_LEVELS}); se recibieron valores entre {fmt_sig(flat.min().item(), 3)} y "
+            f"{fmt_sig(flat.max().item(), 3)}."
         )
     return torch.round(flat * GREY_LEVELS)
 

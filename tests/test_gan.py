@@ -72,7 +72,7 @@ def test_cobertura_a_mano() -> None:
     near = centers[:1] + torch.tensor([[2.9 * RING_STD, 0.0]])
     out = centers[:1] + torch.tensor([[3.1 * RING_STD, 0.0]])
     assert mode_coverage(torch.cat([near, out])).high_quality == 0.5
-    assert "2/8" in str(stats) and "90.0 %" in str(stats)
+    assert "2/8" in str(stats) and "90,0\u00a0%" in str(stats)
 
 
 def test_cobertura_errores() -> None:

@@ -63,10 +63,6 @@ _HERRAMIENTAS = {
 SALIDAS_PERMITIDAS_POR_CUADERNO: dict[str, dict[str, str]] = {
     "06_1_bucle_agente.ipynb": _HERRAMIENTAS,
     "06_2_gpt_herramientas.ipynb": _HERRAMIENTAS,
-    # TEMPORAL: el texto de ModeCoverage («muestras de calidad: 98.7 %») lo escribe
-    # genai_utils/gan/ring.py, que refactoriza otra tarea (issue 13). Quitar al usar fmt_pct.
-    "02_1_gan_anillo.ipynb": {"ModeCoverage (gan/ring.py, pendiente)":
-                              r"muestras de calidad: \d+\.\d %"},
 }
 # Celdas cuya salida es texto generado por un modelo (no cifras): cuaderno → fragmento del código
 # de la celda. Un n-grama de caracteres puede escribir «7.4» al azar.

@@ -13,6 +13,7 @@ from genai_utils.gan.config import (
     RING_RADIUS,
     RING_STD,
 )
+from genai_utils.report import fmt_pct
 from genai_utils.validation import (
     MAX_SIZE,
     check_fraction,
@@ -69,7 +70,7 @@ class ModeCoverage:
 
     def __str__(self) -> str:
         return (f"modos cubiertos: {self.modes_covered}/{len(self.fractions)}; "
-                f"muestras de calidad: {100 * self.high_quality:.1f} %")
+                f"muestras de calidad: {fmt_pct(self.high_quality, 1)}")
 
 
 def mode_coverage(

@@ -21,7 +21,7 @@ import torch
 
 from genai_utils.data import N_CLASSES
 from genai_utils.metrics import digit_classifier
-from genai_utils.report import fmt_num, fmt_pct
+from genai_utils.report import fmt_num, fmt_pct, fmt_sig
 from genai_utils.validation import (
     MAX_SIZE,
     check_fraction,
@@ -78,7 +78,7 @@ def _check_distribution(p: object, name: str) -> torch.Tensor:
         raise ValueError(f"El argumento `{name}` debe contener probabilidades no negativas.")
     if abs(float(p.sum()) - 1.0) > 1e-6:
         raise ValueError(
-            f"Las probabilidades de `{name}` deben sumar 1; suman {float(p.sum()):.6g}."
+            f"Las probabilidades de `{name}` deben sumar 1; suman {fmt_sig(float(p.sum()), 6)}."
         )
     return p.detach().cpu().double()
 

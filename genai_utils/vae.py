@@ -140,13 +140,18 @@ def bits_per_dim(nll_nats: float | torch.Tensor, dims: int = PIXELS) -> float | 
     return nll_nats / (dims * math.log(2.0))
 
 
+def _show(value: float) -> str:
+    """Un valor para un mensaje de error: con coma decimal, o tal cual si no es finito (NaN)."""
+    return fmt_sig(value, 3) if math.isfinite(value) else str(value)
+
+
 def _grey_counts(x: object, name: str) -> torch.Tensor:
     flat = check_digit_images(x, name, min_count=1)
     if not bool(((flat >= 0) & (flat <= 1)).all()):  # también rechaza NaN
         raise ValueError(
             f"El argumento `{name}` debe contener valores en [0, 1] (niveles de gris divididos "
-            f"por {GREY_LEVELS}); se recibieron valores entre {fmt_sig(flat.min().item(), 3)} y "
-            f"{fmt_sig(flat.max().item(), 3)}."
+            f"por {GREY_LEVELS}); se recibieron valores entre {_show(flat.min().item())} y "
+            f"{_show(flat.max().item())}."
         )
     return torch.round(flat * GREY_LEVELS)
 

@@ -14,6 +14,7 @@ comparan dos distribuciones de clases, la de los datos y la de las muestras:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -76,10 +77,10 @@ def _check_distribution(p: object, name: str) -> torch.Tensor:
         raise ValueError(f"El argumento `{name}` no puede estar vacío.")
     if not torch.isfinite(p).all() or (p < 0).any():
         raise ValueError(f"El argumento `{name}` debe contener probabilidades no negativas.")
-    if abs(float(p.sum()) - 1.0) > 1e-6:
-        raise ValueError(
-            f"Las probabilidades de `{name}` deben sumar 1; suman {fmt_sig(float(p.sum()), 6)}."
-        )
+    total = float(p.double().sum())
+    if not abs(total - 1.0) <= 1e-6:  # también si la suma desborda a infinito
+        shown = fmt_sig(total, 6) if math.isfinite(total) else str(total)
+        raise ValueError(f"Las probabilidades de `{name}` deben sumar 1; suman {shown}.")
     return p.detach().cpu().double()
 
 

@@ -75,18 +75,25 @@ def texto_barra_progreso(model_id: str, estado: dict[str, dict]) -> str | None:
 def _model_id(paquete: nodes.Element) -> str | None:
     for hijo in paquete.children:
         if hijo.get("mime_type") == VISTA_WIDGET:
-            encontrado = re.search(r'"model_id":\s*"([0-9a-f]+)"', hijo.astext())
+            # myst-nb guarda la vista como texto JSON dentro de otro JSON: comillas escapadas.
+            encontrado = re.search(r'model_id\\*"\s*:\s*\\*"([0-9a-f]+)', hijo.astext())
             return encontrado.group(1) if encontrado else None
     return None
 
 
-def _pagina(nodo: nodes.Node) -> str | None:
-    """La página de origen de un nodo del árbol del PDF, que reúne todas las páginas."""
-    while nodo is not None:
-        if isinstance(nodo, addnodes.start_of_file):
-            return nodo.get("docname")
-        nodo = nodo.parent
-    return None
+def paginas_de(arbol: nodes.Node, nodos: list[nodes.Element]) -> dict[int, str]:
+    """``id(nodo) → página de origen`` en el árbol del PDF, que reúne todas las páginas.
+
+    Cada página va dentro de un ``start_of_file``; como Sphinx le pasa los hijos sin actualizar
+    su ``parent``, se recorre de arriba abajo (la página más interior gana).
+    """
+    buscados = {id(n) for n in nodos}
+    paginas: dict[int, str] = {}
+    for inicio in arbol.findall(addnodes.start_of_file):
+        for nodo in inicio.findall(nodes.container):
+            if id(nodo) in buscados:
+                paginas[id(nodo)] = inicio["docname"]
+    return paginas
 
 
 def _parrafo(texto: str) -> nodes.paragraph:
@@ -104,11 +111,11 @@ class WidgetsEnPapel(SphinxPostTransform):
         paquetes = [n for n in self.document.findall(nodes.container)
                     if n.get("nb_element") == "mime_bundle"
                     and any(h.get("mime_type") == VISTA_WIDGET for h in n.children)]
+        paginas = paginas_de(self.document, paquetes)
         estados: dict[str, dict[str, dict]] = {}
         for paquete in paquetes:
-            # El PDF es un solo árbol con todas las páginas: el estado es el de la página que lo
-            # contiene (el ``start_of_file`` más cercano).
-            docname = _pagina(paquete) or self.env.docname
+            # El estado de los widgets es el de la página que contiene la salida.
+            docname = paginas.get(id(paquete), self.env.docname)
             if docname not in estados:
                 estados[docname] = estado_widgets(self.env, docname)
             estado = estados[docname]

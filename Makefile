@@ -67,7 +67,7 @@ construir: entorno recursos modelos demos empaquetar
 # reutiliza su entorno de Sphinx y la caché de ejecución: no vuelve a ejecutar ningún cuaderno.
 # El registro queda en _build/pdf.log y el código de salida en _build/pdf.rc; si existe el sitio,
 # el PDF se copia a _build/html/ia-generativa.pdf, que es adonde apunta el enlace de descarga.
-pdf: sistema entorno modelos empaquetar
+pdf: sistema entorno recursos modelos empaquetar
 	$(BIN)/python scripts/construir_pdf.py
 
 test: estilo pruebas cuadernos fuera

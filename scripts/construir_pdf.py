@@ -74,9 +74,10 @@ def construir() -> int:
     avisos = [linea for linea in texto.splitlines() if re.search(r"WARNING|ERROR", linea)
               and not linea.startswith("[IPKernelApp]")]
     if codigo != 0:
-        print("\n".join(texto.splitlines()[-60:]))
-        print(f"\nNo se pudo construir el PDF (código {codigo}); registro completo en "
-              f"{REGISTRO.relative_to(RAIZ)}.", file=sys.stderr)
+        print("\n".join(avisos[:40] + [f"… y {len(avisos) - 40} avisos más"] * (len(avisos) > 40)))
+        print("\n".join(texto.splitlines()[-20:]))
+        print(f"\nNo se pudo construir el PDF (código {codigo}, {len(avisos)} avisos); registro "
+              f"completo en {REGISTRO.relative_to(RAIZ)}.", file=sys.stderr)
         return codigo
     for aviso in avisos:
         print(aviso)

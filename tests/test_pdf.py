@@ -54,7 +54,7 @@ def _normaliza(texto: str) -> str:
 @cache
 def texto_del_pdf() -> str:
     """Todo el texto del PDF según ``pdftotext``, normalizado."""
-    salida = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True,
+    salida = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(PDF), "-"], check=True,
                             capture_output=True, text=True, encoding="utf-8").stdout
     return _normaliza(salida)
 
@@ -103,7 +103,8 @@ def test_cada_titulo_del_indice_esta_con_sus_tildes() -> None:
     assert len(titulos) > 90
     assert sum(any(ord(c) > 127 for c in t) for t in titulos) > 20, "títulos con tildes"
     texto = texto_del_pdf()
-    faltan = [t for t in titulos if _normaliza(t) not in texto]
+    # Dos veces como poco: en el índice general y como título de su parte, capítulo o sección.
+    faltan = [t for t in titulos if texto.count(_normaliza(t)) < 2]
     assert not faltan, "Títulos del índice que no aparecen en el PDF:\n" + "\n".join(faltan)
 
 

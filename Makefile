@@ -1,5 +1,5 @@
 # Órdenes del libro. Las dos principales (véase README.md):
-#   make libro   instala todo en .venv y construye el sitio en _build/html
+#   make libro   instala todo en .venv y construye el sitio en _build/html, con el PDF dentro
 #   make test    ejecuta todas las pruebas (paquete, cuadernos, libro, navegador, ortografía)
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -10,13 +10,13 @@ JB_FLAGS := -W -n --keep-going
 # y los cuadernos ejecutados se quedarían sin figuras.
 unexport MPLBACKEND
 
-.PHONY: libro instalar sistema entorno recursos modelos demos empaquetar paquete construir test estilo pruebas cuadernos fuera rapido tiempos limpiar
+.PHONY: libro instalar sistema entorno recursos modelos demos empaquetar paquete construir pdf test estilo pruebas cuadernos fuera rapido tiempos limpiar
 
-libro: instalar construir
+libro: instalar construir pdf
 
 instalar: sistema entorno recursos modelos
 
-# Paquetes de Debian/Ubuntu que solo necesitan las pruebas (navegador y diccionario).
+# Paquetes de Debian/Ubuntu: XeLaTeX para el PDF y, para las pruebas, navegador y diccionarios.
 sistema:
 	@bash scripts/instalar_sistema.sh
 
@@ -64,6 +64,14 @@ construir: entorno recursos modelos demos empaquetar
 	@mkdir -p _build
 	set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) --all 2>&1 | tee _build/construccion.log; \
 		rc=$$?; echo $$rc > _build/construccion.rc; exit $$rc
+
+# La edición en PDF (_build/latex/ia-generativa.pdf) con el constructor LaTeX de Jupyter Book y
+# XeLaTeX (la configuración está en _config.yml y scripts/edicion_pdf.py). Tras `make construir`
+# reutiliza su entorno de Sphinx y la caché de ejecución: no vuelve a ejecutar ningún cuaderno.
+# El registro queda en _build/pdf.log y el código de salida en _build/pdf.rc; si existe el sitio,
+# el PDF se copia a _build/html/ia-generativa.pdf, que es adonde apunta el enlace de descarga.
+pdf: sistema entorno recursos modelos empaquetar
+	$(BIN)/python scripts/construir_pdf.py
 
 test: estilo pruebas cuadernos fuera
 

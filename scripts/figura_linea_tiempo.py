@@ -1,14 +1,18 @@
 """Dibuja la línea de tiempo del capítulo 1 y la guarda en ``book/figuras/linea_tiempo.svg``.
 
-Uso: ``python scripts/figura_linea_tiempo.py [--salida RUTA]``.
+También la guarda en PDF (``linea_tiempo.pdf``, la que usa la edición en PDF del libro: XeLaTeX no
+lee SVG; la página pide ``linea_tiempo.*`` y cada constructor de Sphinx elige su formato).
+
+Uso: ``python scripts/figura_linea_tiempo.py [--salida RUTA]`` (con ``--salida``, un solo archivo,
+en el formato de su extensión).
 
 La línea es vertical, para que se lea bien en la columna estrecha de una página del libro. El eje
 del tiempo está partido en dos tramos: los antecedentes (1945–2010), comprimidos, y la década
 larga de los modelos generativos profundos (2012–2024), ampliada. A la izquierda van los modelos
 de imágenes y de variables latentes; a la derecha, los de secuencias y lenguaje y los agentes.
 Cada hito lleva su año, un nombre breve y el color de su familia. El texto se guarda como trazos
-(la opción por defecto de matplotlib), así la figura se ve igual en cualquier equipo, y el SVG es
-reproducible byte a byte.
+(la opción por defecto de matplotlib), así la figura se ve igual en cualquier equipo, y el SVG y el
+PDF son reproducibles byte a byte.
 """
 
 from __future__ import annotations
@@ -84,9 +88,10 @@ def posiciones_de_rotulos(ys: list[float], lineas: list[int]) -> list[float]:
 
 
 def dibuja(salida: Path) -> None:
-    """Dibuja la figura y la guarda en ``salida`` (SVG con el texto convertido en trazos)."""
+    """Dibuja la figura en ``salida``: SVG con el texto en trazos o PDF con la letra incrustada."""
     plt.rcParams.update(
-        {"svg.fonttype": "path", "svg.hashsalt": "linea-tiempo", "font.family": "DejaVu Sans"}
+        {"svg.fonttype": "path", "svg.hashsalt": "linea-tiempo", "font.family": "DejaVu Sans",
+         "pdf.fonttype": 42}
     )
     fig, ax = plt.subplots(figsize=(7.6, 10.2))
     fin_antiguo = posicion(TRAMO_ANTIGUO[1])
@@ -155,16 +160,21 @@ def dibuja(salida: Path) -> None:
     fig.legend(handles=manijas, loc="lower center", ncol=2, fontsize=9, frameon=False)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.07)
     salida.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(salida, format=salida.suffix.lstrip(".") or "svg", metadata={"Date": None})
+    formato = salida.suffix.lstrip(".") or "svg"
+    # Sin fecha en los metadatos: el archivo no cambia si la figura no cambia.
+    metadatos = {"CreationDate": None} if formato == "pdf" else {"Date": None}
+    fig.savefig(salida, format=formato, metadata=metadatos)
     plt.close(fig)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--salida", type=Path, default=SALIDA, help="archivo SVG de salida")
+    parser.add_argument("--salida", type=Path, default=None,
+                        help="archivo de salida (.svg o .pdf); sin él, los dos del libro")
     args = parser.parse_args()
-    dibuja(args.salida)
-    print(f"Figura guardada en {args.salida}")
+    for salida in [args.salida] if args.salida else [SALIDA, SALIDA.with_suffix(".pdf")]:
+        dibuja(salida)
+        print(f"Figura guardada en {salida}")
 
 
 if __name__ == "__main__":

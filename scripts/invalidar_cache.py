@@ -35,6 +35,7 @@ from genai_utils.corpus import GENERATED_PAGES
 RAIZ = Path(__file__).resolve().parents[1]
 PAQUETE = "genai_utils"
 LECTOR_DEL_LIBRO = "genai_utils/corpus.py"
+LIBRO_EMPAQUETADO = "datos/libro.zip"
 MARCA_TIEMPO = "**Tiempo de ejecución medido:**"
 
 
@@ -100,8 +101,11 @@ def dependencias(cuaderno: Path, raiz: Path = RAIZ) -> list[Path]:
     """Los archivos que determinan el resultado de ``cuaderno``, además de su propio código."""
     archivos = cierre(importaciones(codigo_del_cuaderno(cuaderno)), raiz)
     paquete = raiz / PAQUETE
+    # La copia empaquetada de la prosa (datos/libro.zip) no cuenta como dato: la escribe
+    # empaquetar_libro.py desde book/ y los cuadernos, y quien lee el libro ya depende de esas
+    # fuentes (abajo). Contarla haría que cualquier cambio de prosa ejecutase los 22 cuadernos.
     archivos |= {p for p in paquete.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"}
-                 and "__pycache__" not in p.parts}
+                 and "__pycache__" not in p.parts and p != paquete / LIBRO_EMPAQUETADO}
     if (raiz / LECTOR_DEL_LIBRO) in archivos:
         paginas = {p for p in (raiz / "book").rglob("*.md")
                    if p.relative_to(raiz).as_posix() not in GENERATED_PAGES}

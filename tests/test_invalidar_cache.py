@@ -109,3 +109,15 @@ def test_la_linea_del_tiempo_medido_no_cambia_la_huella(guion, tmp_path: Path) -
     assert guion.huellas(tmp_path)["notebooks/lee.ipynb"] == antes
     _cuaderno(lector, "from genai_utils.corpus import book_corpus", "Otra prosa.")
     assert guion.huellas(tmp_path)["notebooks/lee.ipynb"] != antes
+
+
+def test_la_prosa_empaquetada_no_cuenta_como_dato(guion) -> None:
+    # Un cuaderno que no lee el libro no depende de libro.zip (cambia con cualquier página); uno
+    # que sí lo lee depende de las páginas mismas.
+    ejemplo = RAIZ / "notebooks" / "01_1_maxima_verosimilitud.ipynb"
+    deps = {p.relative_to(RAIZ).as_posix() for p in guion.dependencias(ejemplo)}
+    assert "genai_utils/datos/libro.zip" not in deps
+    lector = RAIZ / "notebooks" / "05_3_gpt_pequeno.ipynb"
+    deps_lector = {p.relative_to(RAIZ).as_posix() for p in guion.dependencias(lector)}
+    assert "genai_utils/datos/libro.zip" not in deps_lector
+    assert "book/intro.md" in deps_lector

@@ -84,12 +84,13 @@ pruebas: entorno recursos
 
 # nbval vuelve a ejecutar cada cuaderno ya ejecutado por la construcción y compara sus salidas,
 # dos cuadernos a la vez (pytest-xdist; --dist loadscope deja las celdas de un cuaderno juntas,
-# en el mismo núcleo de Jupyter y en orden).
+# en el mismo núcleo de Jupyter y en orden), con un hilo cada uno, como los ejecutó la construcción
+# (ejecutar_cuadernos.py): la misma aritmética, las mismas salidas.
 # Antes, preparar_nbval.py devuelve a cada copia ejecutada las salidas de glue que myst-nb le quita.
 cuadernos: entorno
 	$(BIN)/python scripts/preparar_nbval.py
-	$(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider \
-		-n 2 --dist loadscope --rootdir . _build/jupyter_execute/notebooks
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest --nbval --nbval-sanitize-with nbval_sanitize.cfg \
+		-p no:cacheprovider -n 2 --dist loadscope --rootdir . _build/jupyter_execute/notebooks
 
 # Comprobación rápida mientras se escribe: estilo y pruebas del paquete, sin construir el libro,
 # sin navegador y sin cargar SmolLM2 (las pruebas marcadas «libro» o «lento»).

@@ -11,6 +11,11 @@ construir, hace el mismo trabajo que myst-nb, pero con varios procesos a la vez:
 * guarda el resultado en la caché, donde la construcción lo encuentra («Using cached notebook»)
   y ya no ejecuta nada.
 
+Con varios procesos, cada núcleo de Jupyter usa **un solo hilo** (``OMP_NUM_THREADS=1``): dos
+cuadernos con dos hilos cada uno en dos núcleos de CPU se estorban tanto (los hilos de OpenMP
+esperan girando) que un entrenamiento de un minuto pasa de cinco. ``make cuadernos`` valida con
+nbval con el mismo ajuste, así que las salidas comparadas salen de la misma aritmética.
+
 Un cuaderno que falla no se guarda: la construcción lo ejecutará de nuevo y mostrará el error
 en su registro, como siempre. El guion termina con código 1 si alguno falló.
 
@@ -38,6 +43,7 @@ from genai_utils.report import fmt_num
 
 RAIZ = Path(__file__).resolve().parents[1]
 CACHE = Path("_build") / ".jupyter_cache"
+HILOS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")  # las bibliotecas de hilos de PyTorch
 
 
 def ajustes_de_ejecucion(raiz: Path) -> tuple[int, bool]:
@@ -108,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--procesos debe ser un entero ≥ 1; se recibió {args.procesos}.")
     raiz = args.raiz.resolve()
     timeout, allow_errors = ajustes_de_ejecucion(raiz)
+    if args.procesos > 1:
+        for variable in HILOS:
+            os.environ[variable] = "1"  # los núcleos de Jupyter la heredan
     previos = tiempos_previos(raiz)
     faltan = sorted(pendientes(raiz), key=lambda r: -previos.get(r.relative_to(raiz).as_posix(), 0))
     print(f"Cuadernos por ejecutar: {len(faltan)}, con {args.procesos} procesos.", flush=True)

@@ -30,6 +30,7 @@ __all__ = [
     "flag_instructions",
     "flag_instructions_legacy",
     "flag_texts",
+    "neutralize_delimiters",
     "normalize_for_matching",
     "strip_invisible",
     "views",

@@ -21,6 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from genai_utils.risks.injection import Injection
+from genai_utils.risks.injection_filter import (
+    flag_instructions,
+    flag_instructions_legacy,
+    flag_texts,
+)
 from genai_utils.risks.injection_suite_data import BENIGN_ROWS, HELD_OUT_ROWS, TUNING_ROWS
 
 __all__ = [
@@ -32,6 +37,9 @@ __all__ = [
     "Attack",
     "Benign",
     "attacks_by_family",
+    "catch_counts",
+    "caught",
+    "flagged_benign",
 ]
 
 #: Familias de ataque, en el orden en que se muestran las tablas.
@@ -142,3 +150,37 @@ def attacks_by_family(attacks: tuple[Attack, ...] = ATTACKS) -> dict[str, list[A
             )
         groups[attack.family].append(attack)
     return {f: group for f, group in groups.items() if group}
+
+
+def caught(attack: Attack, *, legacy: bool = False) -> bool:
+    """¿Marca el filtro el ataque? Los trozos de un ataque partido se examinan como fragmentos
+    vecinos (:func:`~genai_utils.risks.injection_filter.flag_texts`); ``legacy=True`` usa el
+    filtro anterior, que miraba cada fragmento por separado."""
+    if not isinstance(attack, Attack):
+        raise TypeError(
+            f"El argumento `attack` debe ser un Attack; se recibió {type(attack).__name__}."
+        )
+    if legacy:
+        return any(flag_instructions_legacy(c) for c in attack.chunks)
+    return any(flag_texts(list(attack.chunks)))
+
+
+def catch_counts(
+    attacks: tuple[Attack, ...] = ATTACKS, *, legacy: bool = False
+) -> dict[str, tuple[int, int]]:
+    """(detectados, total) por familia, en el orden de :data:`FAMILIES`."""
+    return {
+        family: (sum(caught(a, legacy=legacy) for a in group), len(group))
+        for family, group in attacks_by_family(attacks).items()
+    }
+
+
+def flagged_benign(benign: tuple[Benign, ...] = BENIGN, *, legacy: bool = False) -> list[Benign]:
+    """Las frases legítimas que el filtro marca por error (falsos positivos)."""
+    flag = flag_instructions_legacy if legacy else flag_instructions
+    for b in benign:
+        if not isinstance(b, Benign):
+            raise TypeError(
+                f"El argumento `benign` debe contener objetos Benign; se recibió {type(b).__name__}."
+            )
+    return [b for b in benign if flag(b.text)]

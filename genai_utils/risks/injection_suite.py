@@ -181,6 +181,7 @@ def flagged_benign(benign: tuple[Benign, ...] = BENIGN, *, legacy: bool = False)
     for b in benign:
         if not isinstance(b, Benign):
             raise TypeError(
-                f"El argumento `benign` debe contener objetos Benign; se recibió {type(b).__name__}."
+                "El argumento `benign` debe contener objetos Benign; "
+                f"se recibió {type(b).__name__}."
             )
     return [b for b in benign if flag(b.text)]

@@ -56,7 +56,8 @@ def normalize_for_matching(text: str, *, keep_case: bool = False) -> str:
     saltos de línea se conservan). ``keep_case=True`` no pasa a minúsculas (para Base64)."""
     if not isinstance(text, str):
         raise TypeError(f"El argumento `text` debe ser un str; se recibió {type(text).__name__}.")
-    plain = strip_invisible(unicodedata.normalize("NFKC", html.unescape(text)))
+    unescaped = html.unescape(strip_invisible(text))  # invisibles dentro de «&#105;» también
+    plain = strip_invisible(unicodedata.normalize("NFKC", unescaped))
     if keep_case:
         return plain
     plain = plain.casefold().translate(_CONFUSABLES)
@@ -127,7 +128,7 @@ _PATTERNS = [
     rf"\b({_ANSWER}) (with )?\S+ only\b",
     r"\by nada mas\s*([.!;,)]|$)|\band nothing else\b",
     r"\blo unico que (debes|tienes que|puedes) (decir|escribir|responder|contestar)\b",
-    r"\b(siempre|always) (respond\w*|contesta\w*|answer|reply|say)\b",
+    r"\b(siempre|always) (respond\w*|contesta\w*|answer\w*|repl\w*|say\w*)\b",
     rf"\b(nota|mensaje|instruccion(es)?|indicacion(es)?|orden(es)?|apunte|recordatorio|aviso)"
     rf"( importante| breve| rapida)? (para|al?|dirigid[oa]s? al?)( el| la| este| esta| tu)? "
     rf"({_MODEL})\b",
@@ -156,10 +157,10 @@ _PATTERNS = [
 _COMPILED = [re.compile(p, re.DOTALL) for p in _PATTERNS]
 
 
-def _hits(text: str) -> dict[int, str]:
-    """Índice de cada regla que se cumple en alguna vista de ``text`` → el trozo que la cumple."""
+def _hits(found_views: list[str]) -> dict[int, str]:
+    """Índice de cada regla que se cumple en alguna de las vistas → el trozo que la cumple."""
     found: dict[int, str] = {}
-    for view in views(text):
+    for view in found_views:
         for i, pattern in enumerate(_COMPILED):
             if i not in found and (m := pattern.search(view)):
                 found[i] = m.group(0).strip()
@@ -174,23 +175,37 @@ def flag_instructions(text: str) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"El argumento `text` debe ser un str; se recibió {type(text).__name__}.")
-    return list(_hits(text).values())
+    return list(_hits(views(text)).values())
 
 
 def flag_texts(texts: Sequence[str]) -> list[list[str]]:
-    """Lo que marca :func:`flag_instructions` en cada texto de ``texts``, más lo que aparece solo
-    al unir cada texto con el siguiente (un ataque partido entre dos fragmentos vecinos marca
-    a los dos)."""
+    """Lo que marca :func:`flag_instructions` en cada texto de ``texts``, más lo que aparece al
+    unir cada texto con el siguiente: una coincidencia que cruza la frontera, o que llega hasta
+    ella (la orden puede seguir en el vecino), marca a los dos. Así un ataque partido entre dos
+    fragmentos vecinos no deja pasar ninguna mitad."""
     if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
         raise TypeError("El argumento `texts` debe ser una lista de textos (str).")
-    alone = [_hits(t) for t in texts]
-    flags = [list(h.values()) for h in alone]
+    all_views = [views(t) for t in texts]
+    flags = [list(_hits(v).values()) for v in all_views]
     for i in range(len(texts) - 1):
-        joined = _hits(f"{texts[i]} {texts[i + 1]}")
-        new = [s for k, s in joined.items() if k not in alone[i] and k not in alone[i + 1]]
+        new = _at_border(all_views[i], all_views[i + 1])
         flags[i] += new
         flags[i + 1] += new
     return flags
+
+
+def _at_border(first: list[str], second: list[str]) -> list[str]:
+    """Coincidencias que cruzan la unión de dos textos o la tocan (a 2 caracteres), buscadas en
+    sus vistas unidas (la normalizada, sin *leetspeak*, de letras unidas y en ROT13)."""
+    found = []
+    for a, b in zip(first[:4], second[:4], strict=True):
+        a, b = a.rstrip(), b.lstrip()
+        joined, cut = f"{a} {b}", len(a)
+        for pattern in _COMPILED:
+            for m in pattern.finditer(joined, max(0, cut - 200), cut + 200):
+                if m.start() <= cut + 2 and m.end() >= cut - 1 and m.group(0).strip():
+                    found.append(m.group(0).strip())
+    return list(dict.fromkeys(found))
 
 
 def neutralize_delimiters(text: str) -> str:

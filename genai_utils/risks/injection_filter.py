@@ -113,7 +113,7 @@ _IGNORE = (
 )
 _TARGET = (
     r"instruccion|indicacion|regla|pregunta|peticion|anterior|previ[oa]|arriba|todo lo\b|"
-    r"lo que te|instruction|direction|guideline|rule|prompt|question|request|previous|prior\b|"
+    r"lo que te|instruction|direction|guideline|rule|question|request|previous|prior\b|"
     r"earlier|above|everything"
 )
 _ANSWER = r"respond\w*|contesta\w*|escrib\w*|di|decir|dice|answer\w*|repl\w*|say|print|write"

@@ -15,24 +15,34 @@ Este módulo prepara el experimento y mide su resultado de forma mecánica:
 * Defensas que no dependen de que el modelo acierte:
 
   - :func:`flag_instructions` / :func:`filter_chunks`: un filtro de reglas que marca los
-    fragmentos con texto imperativo dirigido al asistente y los retira antes de la instrucción;
+    fragmentos con texto imperativo dirigido al asistente y los retira antes de la instrucción
+    (normaliza y decodifica antes de buscar y mira cada fragmento unido a su vecino: véase
+    :mod:`~genai_utils.risks.injection_filter`);
   - :class:`AllowListRegistry`: una lista blanca de herramientas **por llamada**, fijada por el
     programa antes de leer nada: una herramienta fuera del plan no se ejecuta, diga lo que diga
     el texto recuperado;
-  - :func:`as_data`: delimita el texto recuperado y lo declara «datos, no órdenes». Esta sí
-    depende del modelo (que respete la advertencia), y por eso se mide aparte.
+  - :func:`as_data`: delimita el texto recuperado y lo declara «datos, no órdenes»; el texto no
+    puede cerrar el bloque (se neutraliza todo lo que parezca un delimitador). Esta sí depende
+    del modelo (que respete la advertencia), y por eso se mide aparte.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genai_utils.agents.loop import Trace
 from genai_utils.agents.retrieval import Chunk, normalize
 from genai_utils.agents.tools import Observation, ToolRegistry
+from genai_utils.risks.injection_filter import (
+    flag_instructions,
+    flag_texts,
+    neutralize_delimiters,
+    normalize_for_matching,
+)
+
+if TYPE_CHECKING:  # solo para las anotaciones: el bucle del agente no se importa al cargar
+    from genai_utils.agents.loop import Trace
 
 __all__ = [
     "AllowListRegistry",
@@ -44,7 +54,9 @@ __all__ = [
     "build_rag_prompt",
     "filter_chunks",
     "flag_instructions",
+    "flag_texts",
     "injection_succeeded",
+    "normalize_for_matching",
     "plant",
 ]
 
@@ -142,47 +154,44 @@ def injection_succeeded(
     return bool(said or called)
 
 
-# Fórmulas imperativas dirigidas al modelo, en español y en inglés. Se comparan sin tildes.
-_PATTERNS = [
-    r"\bignor[ae]\w*\b.{0,40}\b(instruccion|pregunta|anterior|todo)",
-    r"\bolvida\w*\b.{0,40}\b(instruccion|anterior|todo)",
-    r"\b(nota|mensaje|instruccion(es)?)\s+(para|al?)\s+(el\s+)?(asistente|modelo|agente|ia)\b",
-    r"\binstruccion(es)?\s+del\s+sistema\b",
-    r"\bresponde\s+(solo|solamente|unicamente)\b",
-    r"\bescribe\b.{0,30}\by\s+nada\s+mas\b",
-    r"\b(llama|invoca|ejecuta|usa)\b.{0,20}\bherramienta\b",
-    r"\bignore\s+(all\s+|the\s+)?(previous|above|prior)\b",
-    r"\b(system\s+prompt|you\s+are\s+now|disregard)\b",
-]
-_COMPILED = [re.compile(p) for p in _PATTERNS]
+def filter_chunks(
+    chunks: Sequence[Chunk], *, neighbours: bool = True
+) -> tuple[list[Chunk], list[Chunk]]:
+    """Separa ``chunks`` en (limpios, marcados) con :func:`flag_instructions`.
 
-
-def flag_instructions(text: str) -> list[str]:
-    """Fragmentos de ``text`` que parecen órdenes dirigidas al asistente (lista vacía si no hay).
-
-    Es un filtro de reglas, sin modelo: barato, predecible y fácil de esquivar con una redacción
-    distinta (por eso se combina con defensas que no leen el texto, como la lista blanca).
+    Con ``neighbours=True`` cada fragmento se examina también unido al siguiente de la misma
+    fuente (:func:`flag_texts`), así que un ataque partido en dos fragmentos vecinos retira los
+    dos. El orden de ``chunks`` se conserva.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"El argumento `text` debe ser un str; se recibió {type(text).__name__}.")
-    plain = normalize(text)
-    return [m.group(0) for pattern in _COMPILED if (m := pattern.search(plain))]
-
-
-def filter_chunks(chunks: Sequence[Chunk]) -> tuple[list[Chunk], list[Chunk]]:
-    """Separa ``chunks`` en (limpios, marcados) con :func:`flag_instructions`."""
-    kept, flagged = [], []
-    for chunk in chunks:
-        (flagged if flag_instructions(chunk.text) else kept).append(chunk)
-    return kept, flagged
+    if isinstance(chunks, (str, Chunk)) or not all(isinstance(c, Chunk) for c in chunks):
+        raise TypeError("El argumento `chunks` debe ser una lista de Chunk.")
+    chunks = list(chunks)
+    flagged_ids: set[int] = set()
+    start = 0
+    while start < len(chunks):
+        end = start + 1
+        while neighbours and end < len(chunks) and chunks[end].source == chunks[start].source:
+            end += 1
+        run = chunks[start:end]
+        flags = flag_texts([c.text for c in run]) if neighbours else [
+            flag_instructions(c.text) for c in run
+        ]
+        flagged_ids |= {start + i for i, f in enumerate(flags) if f}
+        start = end
+    kept = [c for i, c in enumerate(chunks) if i not in flagged_ids]
+    return kept, [c for i, c in enumerate(chunks) if i in flagged_ids]
 
 
 def as_data(text: str) -> str:
-    """Encierra ``text`` entre delimitadores y lo declara datos. Quita del texto cualquier copia
-    de los delimitadores, para que un documento no pueda «cerrar» el bloque y escribir fuera."""
+    """Encierra ``text`` entre delimitadores y lo declara datos.
+
+    Para que un documento no pueda «cerrar» el bloque y escribir fuera, se quitan los caracteres
+    invisibles y cada racha de ángulos (``<<<``, ``＜＜``, ``‹‹``, con espacios o sin ellos) se
+    cambia por ``[·]``: dentro del bloque no queda ningún delimitador, ni anidado ni parecido.
+    """
     if not isinstance(text, str):
         raise TypeError(f"El argumento `text` debe ser un str; se recibió {type(text).__name__}.")
-    clean = text.replace(DATA_START, "").replace(DATA_END, "")
+    clean = neutralize_delimiters(text)
     return f"{DATA_START}\n{clean}\n{DATA_END}"
 
 

@@ -30,7 +30,6 @@ import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import suppress
 from pathlib import Path
 
 import nbformat
@@ -96,8 +95,6 @@ def guardar(raiz: Path, ruta: Path, cuaderno: object, segundos: float) -> None:
     """Guarda en la caché la ejecución de ``ruta``, como lo haría myst-nb al construir."""
     cache = get_cache(str(raiz / CACHE))
     registro = cache.add_nb_to_project(str(ruta))
-    with suppress(KeyError):
-        cache.remove_cache_record(cache.match_cache_notebook(cuaderno).pk)
     cache.cache_notebook_bundle(
         CacheBundleIn(cuaderno, registro.uri, data={"execution_seconds": segundos}),
         check_validity=False,

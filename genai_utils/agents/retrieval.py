@@ -33,6 +33,7 @@ import numpy as np
 
 from genai_utils.agents.tools import Tool
 from genai_utils.corpus import find_book_root, strip_markup
+from genai_utils.risks.injection_filter import flag_texts
 from genai_utils.validation import check_positive_float, check_positive_int
 
 __all__ = [
@@ -391,17 +392,30 @@ def recall_at_k(
     return hits / len(questions)
 
 
-def search_tool(retriever: Retriever, k: int = 1) -> Tool:
+WITHHELD = "(fragmento retirado: el filtro de inyecciones vio en él instrucciones)"
+
+
+def search_tool(retriever: Retriever, k: int = 1, *, screen: bool = True) -> Tool:
     """Herramienta ``buscar_libro``: los ``k`` mejores fragmentos, cada uno con su cita ``[id]``.
 
     Se marca como no fiable (``untrusted=True``): lo que devuelve lo escribió otra persona y el
-    bucle del agente no deja que elija herramientas ni argumentos.
+    bucle del agente no deja que elija herramientas ni argumentos. Con ``screen=True`` (por
+    defecto) pasa además los fragmentos por el filtro de inyecciones
+    (:func:`genai_utils.risks.injection_filter.flag_texts`, que también mira cada uno unido al
+    siguiente) y cambia el texto de los marcados por :data:`WITHHELD`, conservando su cita.
+    ``screen=False`` sirve para medir qué pasa sin el filtro (cuaderno 7.6).
     """
     check_positive_int(k, "k")
+    if not isinstance(screen, bool):
+        raise TypeError(f"El argumento `screen` debe ser True o False; se recibió {screen!r}.")
 
     def run(consulta: str) -> str:
-        results = retriever.search(consulta, k)
-        return "\n".join(f"[{chunk.id}] {chunk.text}" for chunk, _ in results)
+        chunks = [chunk for chunk, _ in retriever.search(consulta, k)]
+        texts = [chunk.text for chunk in chunks]
+        if screen:
+            flags = flag_texts(texts)
+            texts = [WITHHELD if f else text for text, f in zip(texts, flags, strict=True)]
+        return "\n".join(f"[{chunk.id}] {text}" for chunk, text in zip(chunks, texts, strict=True))
 
     schema = {
         "type": "object",

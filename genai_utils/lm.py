@@ -28,6 +28,7 @@ from genai_utils.validation import (
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_stop,
     check_text,
 )
 from genai_utils.validation_tensors import check_model, check_tensor
@@ -71,15 +72,20 @@ def random_windows(
     data: Tensor, context: int, batch_size: int, generator: torch.Generator | None = None
 ) -> tuple[Tensor, Tensor]:
     """Minilote de ``batch_size`` ventanas aleatorias de ``data`` (1-D): ``x`` y ``y = x`` + 1."""
-    check_tensor(data, "data", ndim=1, floating=False)
+    _check_windows(data, "data", context, batch_size)
+    return _windows(data, context, batch_size, generator)
+
+
+def _check_windows(data: object, name: str, context: object, batch_size: object) -> None:
+    """Comprueba que ``data`` (1-D, de enteros) da ventanas de ``context`` tokens con objetivo."""
+    check_tensor(data, name, ndim=1, floating=False)
     check_positive_int(context, "context")
     check_positive_int(batch_size, "batch_size", maximum=MAX_SIZE)
     if len(data) <= context:
         raise ValueError(
-            f"El argumento `data` tiene {len(data)} tokens; hacen falta más que `context` "
+            f"El argumento `{name}` tiene {len(data)} tokens; hacen falta más que `context` "
             f"({context}) para sacar una ventana con su objetivo."
         )
-    return _windows(data, context, batch_size, generator)
 
 
 def train_lm(
@@ -110,20 +116,8 @@ def train_lm(
     media del tramo (``history.train_losses``, en los pasos ``history.steps``) y, con
     ``val_ids``, la de validación (``history.val_losses``, ``history.val_steps``).
     """
-    if max_steps is None and max_seconds is None:
-        raise ValueError("Indica `max_steps`, `max_seconds` o ambos: si no, no hay final.")
-    if max_steps is not None:
-        check_positive_int(max_steps, "max_steps")
-    if max_seconds is not None:
-        check_positive_float(max_seconds, "max_seconds")
-    check_tensor(train_ids, "train_ids", ndim=1, floating=False)
-    check_positive_int(context, "context")
-    check_positive_int(batch_size, "batch_size", maximum=MAX_SIZE)
-    if len(train_ids) <= context:
-        raise ValueError(
-            f"El argumento `train_ids` tiene {len(train_ids)} tokens; hacen falta más que "
-            f"`context` ({context}) para sacar una ventana con su objetivo."
-        )
+    check_stop(max_steps, max_seconds, steps_name="max_steps")
+    _check_windows(train_ids, "train_ids", context, batch_size)
     check_positive_float(lr, "lr")
     check_non_negative_int(warmup, "warmup")
     check_positive_int(eval_every, "eval_every")

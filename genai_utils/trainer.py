@@ -24,7 +24,12 @@ from tqdm.auto import tqdm
 from genai_utils.history import History
 from genai_utils.report import fmt_num
 from genai_utils.runtime import limit_threads
-from genai_utils.validation import check_non_negative_int, check_positive_float, check_positive_int
+from genai_utils.validation import (
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+    check_stop,
+)
 
 __all__ = ["Trainer", "optimizer_step"]
 
@@ -122,12 +127,7 @@ class Trainer:
 
         ``next_batch()`` da el lote de cada paso; se llama después de fijar la tasa.
         """
-        if steps is None and max_seconds is None:
-            raise ValueError("Indica `steps`, `max_seconds` o ambos: si no, no hay final.")
-        if steps is not None:
-            check_positive_int(steps, "steps")
-        if max_seconds is not None:
-            check_positive_float(max_seconds, "max_seconds")
+        check_stop(steps, max_seconds)
         with self._context():
             start = time.perf_counter()
             bar = tqdm(total=steps, desc=self.desc, disable=not self.progress, mininterval=0.5)

@@ -35,6 +35,7 @@ __all__ = [
     "check_positive_float",
     "check_positive_int",
     "check_real",
+    "check_stop",
     "check_text",
     "check_top_p",
 ]
@@ -131,6 +132,21 @@ def check_non_negative_float(value: object, name: str) -> float:
             f"se recibió {value!r}."
         )
     return float(value)
+
+
+def check_stop(
+    steps: object, max_seconds: object, *, steps_name: str = "steps"
+) -> tuple[int | None, float | None]:
+    """Comprueba el final de un bucle: ``steps`` pasos, ``max_seconds`` segundos o ambos.
+
+    Hace falta al menos uno; cada uno, si se da, debe ser positivo. ``steps_name`` es el nombre
+    del argumento de pasos en la función que llama (``max_steps`` en :func:`train_lm`).
+    """
+    if steps is None and max_seconds is None:
+        raise ValueError(f"Indica `{steps_name}`, `max_seconds` o ambos: si no, no hay final.")
+    checked_steps = None if steps is None else check_positive_int(steps, steps_name)
+    seconds = None if max_seconds is None else check_positive_float(max_seconds, "max_seconds")
+    return checked_steps, seconds
 
 
 def check_fraction(value: object, name: str, *, open_interval: bool = True) -> float:

@@ -5,6 +5,8 @@ libro; aquí solo está el paso del juego).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -58,31 +60,35 @@ def train_step(
             f"{len(z)} y {len(real)}."
         )
     check_choice(loss, "loss", GENERATOR_LOSSES)
-    d_loss, g_loss = _game_step(generator, discriminator, opt_g, opt_d, real, z, labels, loss)
+    game = _Game(generator, discriminator, opt_g, opt_d, loss)
+    d_loss, g_loss = game.step(real, z, labels)
     return d_loss.item(), g_loss.item()
 
 
-def _game_step(
-    generator: Generator,
-    discriminator: Discriminator,
-    opt_g: torch.optim.Optimizer,
-    opt_d: torch.optim.Optimizer,
-    real: torch.Tensor,
-    z: torch.Tensor,
-    labels: torch.Tensor | None,
-    loss: str,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """:func:`train_step` sin comprobar los argumentos (el bucle ya los comprobó al empezar)."""
-    # 1) Discriminador: las muestras falsas se separan del grafo (detach) para no mover G.
-    fake = generator(z, labels)
-    d_loss = _discriminator_loss(
-        discriminator(real, labels), discriminator(fake.detach(), labels)
-    )
-    optimizer_step(opt_d, d_loss)
-    # 2) Generador: el gradiente atraviesa D (ya actualizado), pero solo se mueve G.
-    g_loss = _generator_loss(discriminator(fake, labels), loss)
-    optimizer_step(opt_g, g_loss)
-    return d_loss.detach(), g_loss.detach()
+@dataclass(frozen=True)
+class _Game:
+    """Las dos redes, sus optimizadores y la pérdida del generador: lo que no cambia entre pasos."""
+
+    generator: Generator
+    discriminator: Discriminator
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    loss: str
+
+    def step(
+        self, real: torch.Tensor, z: torch.Tensor, labels: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """:func:`train_step` sin comprobar los argumentos (el bucle ya los comprobó al empezar)."""
+        # 1) Discriminador: las muestras falsas se separan del grafo (detach) para no mover G.
+        fake = self.generator(z, labels)
+        d_loss = _discriminator_loss(
+            self.discriminator(real, labels), self.discriminator(fake.detach(), labels)
+        )
+        optimizer_step(self.opt_d, d_loss)
+        # 2) Generador: el gradiente atraviesa D (ya actualizado), pero solo se mueve G.
+        g_loss = _generator_loss(self.discriminator(fake, labels), self.loss)
+        optimizer_step(self.opt_g, g_loss)
+        return d_loss.detach(), g_loss.detach()
 
 
 def adam_pair(
@@ -139,6 +145,7 @@ def train_gan(
     generator.to(device).train()
     discriminator.to(device).train()
     opt_g, opt_d = adam_pair(generator, discriminator, lr, betas)
+    game = _Game(generator, discriminator, opt_g, opt_d, loss)
     rng = torch.Generator().manual_seed(seed)
     data_d = data.to(device)
     labels_d = None if labels is None else labels.to(device)
@@ -150,8 +157,7 @@ def train_gan(
 
     def step(batch: GanBatch) -> dict[str, torch.Tensor]:
         real, z, batch_labels = batch
-        d_loss, g_loss = _game_step(generator, discriminator, opt_g, opt_d, real, z,
-                                    batch_labels, loss)
+        d_loss, g_loss = game.step(real, z, batch_labels)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
     def snapshot(trainer: Trainer) -> None:

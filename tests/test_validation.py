@@ -19,6 +19,7 @@ from genai_utils.validation import (
     check_positive_float,
     check_positive_int,
     check_real,
+    check_stop,
     check_text,
     check_top_p,
 )
@@ -191,3 +192,29 @@ def test_check_instance_nombra_el_argumento_y_el_tipo() -> None:
     assert check_instance(3, "n", int) == 3
     with pytest.raises(TypeError, match=r"`cfg` debe ser un dict \(con pistas\); se recibió str"):
         check_instance("x", "cfg", dict, hint=" (con pistas)")
+
+
+def test_check_stop_names_the_steps_argument() -> None:
+    assert check_stop(3, None) == (3, None)
+    assert check_stop(None, 1.5, steps_name="max_steps") == (None, 1.5)
+    with pytest.raises(ValueError, match="`max_steps`, `max_seconds` o ambos"):
+        check_stop(None, None, steps_name="max_steps")
+    with pytest.raises(ValueError, match="`steps`"):
+        check_stop(0, None)
+    with pytest.raises(TypeError, match="`max_seconds`"):
+        check_stop(None, "1")
+
+
+def test_lm_and_trainer_share_the_stop_check() -> None:
+    from genai_utils.lm import random_windows, train_lm
+    from genai_utils.trainer import Trainer
+
+    ids = torch.arange(20)
+    with pytest.raises(ValueError, match="`max_steps`, `max_seconds`"):
+        train_lm(torch.nn.Linear(1, 1), ids, context=4)
+    with pytest.raises(ValueError, match="`steps`, `max_seconds`"):
+        Trainer(lambda batch: {}).run(lambda: None)
+    with pytest.raises(ValueError, match="`train_ids` tiene 20 tokens"):
+        train_lm(torch.nn.Linear(1, 1), ids, context=20, max_steps=1)
+    with pytest.raises(ValueError, match="`data` tiene 20 tokens"):
+        random_windows(ids, 20, 2)

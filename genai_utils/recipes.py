@@ -191,6 +191,28 @@ RECIPES: dict[str, Recipe] = _register(
                   "p_uncond": 0.1, "sample_steps": 50, "guidance": 2.0},
         seed=0,
     ),
+    # El flujo se compara con la difusión en igualdad de condiciones: la misma red, los mismos
+    # datos y el mismo presupuesto; ``time_steps`` solo fija la escala del tiempo de la red.
+    Recipe(
+        name="flujo_2d",
+        notebook="notebooks/04_3_flow_matching.ipynb",
+        description="flujo rectificado de los puntos 2-D del rollo suizo (la red de difusion_rollo)",
+        data="4000 puntos del rollo suizo (toy_2d, semilla 0)",
+        model={"time_steps": 200, "width": 64, "depth": 3},
+        training={"n_points": 4000, "steps": 2000, "batch_size": 256, "lr": 3e-3,
+                  "ema_decay": 0.995},
+        seed=0,
+    ),
+    Recipe(
+        name="flujo_digitos",
+        notebook="notebooks/04_3_flow_matching.ipynb",
+        description="flujo rectificado condicional de los dígitos (la red de difusion_digitos)",
+        data="dígitos 8×8 de entrenamiento con sus etiquetas, llevados a [−1, 1]",
+        model={"time_steps": 200, "hidden": 128, "blocks": 2},
+        training={"steps": 1000, "batch_size": 128, "lr": 3e-3, "ema_decay": 0.99,
+                  "p_uncond": 0.1, "guidance": 2.0},
+        seed=0,
+    ),
     # ---------------------------------------------------------------- capítulo 5
     Recipe(
         name="gpt_atencion",

@@ -16,7 +16,9 @@ El paquete está partido por tareas, como se lee de arriba abajo:
 * :mod:`~genai_utils.diffusion.train`: la pérdida y el bucle de entrenamiento;
 * :mod:`~genai_utils.diffusion.sampling`: muestreadores DDPM y DDIM y guía sin clasificador;
 * :mod:`~genai_utils.diffusion.digits`: la difusión de los dígitos (receta
-  ``difusion_digitos``).
+  ``difusion_digitos``);
+* :mod:`~genai_utils.diffusion.flow`: el emparejamiento de flujos (flujo rectificado) con las
+  mismas redes, y su muestreador de Euler (recetas ``flujo_2d`` y ``flujo_digitos``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ from genai_utils.diffusion.digits import (
     to_model_space,
     train_digit_denoiser,
     train_digit_generator,
+)
+from genai_utils.diffusion.flow import (
+    flow_interpolate,
+    flow_loss,
+    flow_sample,
+    train_digit_flow,
+    train_flow,
 )
 from genai_utils.diffusion.networks import DigitDenoiser, ToyDenoiser, sinusoidal_embedding
 from genai_utils.diffusion.sampling import (
@@ -55,6 +64,9 @@ __all__ = [
     "ddim_sample",
     "ddpm_sample",
     "diffusion_loss",
+    "flow_interpolate",
+    "flow_loss",
+    "flow_sample",
     "guided_noise",
     "make_schedule",
     "q_mean_std",
@@ -67,5 +79,7 @@ __all__ = [
     "to_model_space",
     "train_denoiser",
     "train_digit_denoiser",
+    "train_digit_flow",
+    "train_flow",
     "train_digit_generator",
 ]

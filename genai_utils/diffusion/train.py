@@ -6,6 +6,7 @@ elegido al azar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import torch
@@ -116,6 +117,27 @@ def train_denoiser(
     check_fraction(ema_decay, "ema_decay", open_interval=False)
     check_non_negative_int(seed, "seed")
     check_positive_int(log_every, "log_every")
+    return fit_with_ema(
+        model, x0, labels, lambda x, y, g: _loss(model, x, schedule, y, p_uncond, g),
+        steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay, seed=seed,
+        device=device, desc=desc, progress=progress, log_every=log_every,
+    )
+
+
+#: ``(x0 del lote, etiquetas o None, generador) → pérdida``: lo que cambia entre DDPM y flujo.
+BatchLoss = Callable[[Tensor, Tensor | None, torch.Generator], Tensor]
+
+
+def fit_with_ema(
+    model: nn.Module, x0: Tensor, labels: Tensor | None, loss_fn: BatchLoss, *,
+    steps: int, batch_size: int, lr: float, ema_decay: float, seed: int,
+    device: torch.device | str | None, desc: str, progress: bool, log_every: int,
+) -> History:
+    """El bucle común de la difusión y del flujo, sobre :class:`~genai_utils.trainer.Trainer`.
+
+    Minilotes al azar de ``x0`` (y ``labels``), Adam con la tasa en coseno hasta 0 y, al final,
+    los pesos de la media móvil exponencial. Los argumentos ya vienen comprobados.
+    """
     device = torch.device(device) if device is not None else get_device()
     model.to(device).train()
     data = x0.to(device)
@@ -130,7 +152,7 @@ def train_denoiser(
 
     def step(batch: tuple[Tensor, Tensor | None]) -> dict[str, Tensor]:
         x, y = batch
-        return {"loss": _loss(model, x, schedule, y, p_uncond, generator)}
+        return {"loss": loss_fn(x, y, generator)}
 
     @torch.no_grad()
     def update_ema(trainer: Trainer) -> None:

@@ -6,6 +6,8 @@ from genai_utils.exercises.difusion import (
     GENERATION_QUESTION,
     check_classifier_free_guidance,
     check_ddim_step,
+    check_euler_sampler,
+    check_flow_path,
     check_forward_noising,
     check_generation_start,
 )
@@ -65,3 +67,47 @@ def test_pregunta_generacion() -> None:
     assert not check_generation_start("a").correct
     assert check_generation_start(None).pending
     assert not check_generation_start("z").correct
+
+
+def test_camino_recto() -> None:
+    def ok(x0, noise, t):
+        t = t.reshape(-1, *[1] * (x0.ndim - 1))
+        return (1 - t) * x0 + t * noise
+
+    def al_reves(x0, noise, t):
+        t = t.reshape(-1, *[1] * (x0.ndim - 1))
+        return t * x0 + (1 - t) * noise
+
+    def solo_puntos(x0, noise, t):  # solo funciona con datos (N, D)
+        return (1 - t[:, None]) * x0 + t[:, None] * noise
+
+    assert check_flow_path(ok).correct
+    wrong = check_flow_path(al_reves)
+    assert not wrong.correct and "caso 1" in wrong.message
+    assert not check_flow_path(solo_puntos).correct
+    assert check_flow_path(_stub).pending
+
+
+def test_euler_del_flujo() -> None:
+    def ok(velocity, x1, n_steps):
+        x, h = x1, 1.0 / n_steps
+        for i in range(n_steps):
+            x = x - h * velocity(x, 1.0 - i * h)
+        return x
+
+    def tiempo_mal(velocity, x1, n_steps):  # evalúa al final del paso, no al principio
+        x, h = x1, 1.0 / n_steps
+        for i in range(n_steps):
+            x = x - h * velocity(x, 1.0 - (i + 1) * h)
+        return x
+
+    def suma(velocity, x1, n_steps):
+        x, h = x1, 1.0 / n_steps
+        for i in range(n_steps):
+            x = x + h * velocity(x, 1.0 - i * h)
+        return x
+
+    assert check_euler_sampler(ok).correct
+    assert not check_euler_sampler(tiempo_mal).correct
+    assert not check_euler_sampler(suma).correct
+    assert check_euler_sampler(_stub).pending

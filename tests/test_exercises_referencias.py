@@ -73,6 +73,25 @@ def test_ruido_directo_y_guia() -> None:
         assert _close(mine, diffusion.guided_noise(modelo, x, t, labels, w))
 
 
+def test_camino_recto_y_euler_del_flujo() -> None:
+    x0, noise = torch.randn(4, 1, 8, 8, generator=G), torch.randn(4, 1, 8, 8, generator=G)
+    t = torch.tensor([0.0, 0.3, 0.7, 1.0])
+    assert _close(difusion._flow_path(x0, noise, t), diffusion.flow_interpolate(x0, noise, t))
+
+    velocidad = difusion._gaussian_velocity(1.5, 0.4)
+
+    class Exacta(torch.nn.Module):  # la misma velocidad con la firma de las redes del libro
+        def forward(self, x, t, labels=None):
+            return velocidad(x, float(t[0]))
+
+    for n in (1, 3, 20):
+        x1 = torch.randn(5, 1, generator=torch.Generator().manual_seed(n))
+        mine = difusion._euler(velocidad, x1, n)
+        paquete = diffusion.flow_sample(Exacta(), (5, 1), n_steps=n,
+                                        generator=torch.Generator().manual_seed(n))
+        assert _close(mine, paquete, 1e-4)
+
+
 def test_mascara_causal_y_atencion() -> None:
     assert torch.equal(transformers._causal_mask(5), gpt.causal_mask(5))
     q, k, v = (torch.randn(2, 5, 4, generator=G) for _ in range(3))

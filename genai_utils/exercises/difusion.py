@@ -18,6 +18,8 @@ __all__ = [
     "GENERATION_QUESTION",
     "check_classifier_free_guidance",
     "check_ddim_step",
+    "check_euler_sampler",
+    "check_flow_path",
     "check_forward_noising",
     "check_generation_start",
 ]
@@ -36,6 +38,28 @@ def _ddim_step(x_t: Tensor, eps: Tensor, a_bar: float, a_bar_prev: float) -> Ten
 
 def _guidance(eps_cond: Tensor, eps_uncond: Tensor, w: float) -> Tensor:
     return eps_uncond + w * (eps_cond - eps_uncond)
+
+
+def _flow_path(x0: Tensor, noise: Tensor, t: Tensor) -> Tensor:
+    tt = t.reshape(-1, *([1] * (x0.ndim - 1)))
+    return (1 - tt) * x0 + tt * noise
+
+
+def _euler(velocity: Callable[[Tensor, float], Tensor], x1: Tensor, n_steps: int) -> Tensor:
+    x, h = x1, 1.0 / n_steps
+    for i in range(n_steps):
+        x = x - h * velocity(x, 1.0 - i * h)
+    return x
+
+
+def _gaussian_velocity(m: float, s: float) -> Callable[[Tensor, float], Tensor]:
+    """Velocidad exacta del camino recto de N(m, s²) (t = 0) a N(0, 1) (t = 1)."""
+
+    def velocity(x: Tensor, t: float) -> Tensor:
+        a = 1 - t
+        return -m + (t - a * s**2) / (a**2 * s**2 + t**2) * (x - a * m)
+
+    return velocity
 
 
 def _alpha_bars(n: int) -> Tensor:
@@ -110,6 +134,51 @@ def check_classifier_free_guidance(fn: Callable[[Tensor, Tensor, float], Any]) -
     )
     return check_reference(fn, _guidance, inputs, hint=hint,
                           success="Tu guía sin clasificador es correcta.")
+
+
+def check_flow_path(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedback:
+    """Ejercicio: ``fn(x0, noise, t)`` devuelve x_t = (1 − t) x_0 + t ε, un ``t`` por ejemplo.
+
+    ``x0`` y ``noise`` tienen forma (N, …) y ``t`` es un tensor (N,) de tiempos en [0, 1].
+    """
+    gen = torch.Generator().manual_seed(3)
+    x2, e2 = torch.randn(4, 2, generator=gen), torch.randn(4, 2, generator=gen)
+    x4, e4 = torch.rand(3, 1, 8, 8, generator=gen), torch.randn(3, 1, 8, 8, generator=gen)
+    inputs = [
+        (x2, e2, torch.zeros(4), "t = 0: deben salir los datos"),
+        (x2, e2, torch.tensor([1.0, 0.25, 0.5, 0.75]), "un tiempo distinto para cada punto"),
+        (x4, e4, torch.tensor([0.1, 0.9, 1.0]), "imágenes (N, 1, 8, 8)"),
+    ]
+    hint = (
+        "es una media ponderada: peso 1 − t para el dato y t para el ruido. Dale a t la forma "
+        "(N, 1, …) para que multiplique a cada ejemplo, por ejemplo con "
+        ".reshape(-1, *[1] * (x0.ndim - 1)). Sin raíces cuadradas: eso era la difusión."
+    )
+    return check_reference(fn, _flow_path, inputs, hint=hint,
+                           success="Tu camino recto entre datos y ruido es correcto.")
+
+
+def check_euler_sampler(fn: Callable[[Callable[[Tensor, float], Tensor], Tensor, int], Any],
+                        ) -> Feedback:
+    """Ejercicio: ``fn(velocity, x1, n_steps)`` integra con Euler de t = 1 a t = 0.
+
+    ``velocity(x, t)`` da la velocidad en el tiempo ``t`` (un número); cada paso es
+    x ← x − h · velocity(x, t) con h = 1 / n_steps, empezando en t = 1.
+    """
+    gen = torch.Generator().manual_seed(4)
+    x1 = torch.randn(6, 1, generator=gen)
+    img = torch.randn(2, 1, 8, 8, generator=gen)
+    inputs = [
+        (_gaussian_velocity(2.0, 0.5), x1, 1, "un solo paso"),
+        (_gaussian_velocity(2.0, 0.5), x1, 10, "diez pasos"),
+        (_gaussian_velocity(-1.0, 0.2), img, 4, "imágenes y cuatro pasos"),
+    ]
+    hint = (
+        "el tiempo baja de 1 a 0: en el paso i (desde 0) evalúa la velocidad en t = 1 − i·h, "
+        "no en t = 0, y RESTA h veces la velocidad (vas del ruido hacia los datos)."
+    )
+    return check_reference(fn, _euler, inputs, hint=hint, rtol=1e-4, atol=1e-5,
+                           success="Tu muestreador de Euler coincide con el de referencia.")
 
 
 GENERATION_QUESTION = """Un modelo de difusión ya entrenado va a generar una imagen nueva.

@@ -196,7 +196,7 @@ RECIPES: dict[str, Recipe] = _register(
     Recipe(
         name="flujo_2d",
         notebook="notebooks/04_3_flow_matching.ipynb",
-        description="flujo rectificado de los puntos 2-D del rollo suizo (la red de difusion_rollo)",
+        description="flujo rectificado de los puntos 2-D del rollo suizo (red de difusion_rollo)",
         data="4000 puntos del rollo suizo (toy_2d, semilla 0)",
         model={"time_steps": 200, "width": 64, "depth": 3},
         training={"n_points": 4000, "steps": 2000, "batch_size": 256, "lr": 3e-3,

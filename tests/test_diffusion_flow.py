@@ -29,7 +29,8 @@ def test_extremos_del_camino() -> None:
     assert torch.allclose(medio, (1 - t)[:, None] * x0 + t[:, None] * eps)
     imagenes = torch.randn(3, 1, 8, 8, generator=g)
     ruido = torch.randn(3, 1, 8, 8, generator=g)
-    assert torch.allclose(flow_interpolate(imagenes, ruido, torch.tensor([0.0, 0.5, 1.0]))[2], ruido[2])
+    mezcla = flow_interpolate(imagenes, ruido, torch.tensor([0.0, 0.5, 1.0]))
+    assert torch.allclose(mezcla[2], ruido[2]) and torch.allclose(mezcla[0], imagenes[0])
 
 
 def test_perdida_forma_y_finita() -> None:
@@ -133,4 +134,5 @@ def test_digitos_con_la_receta_y_pocos_pasos() -> None:
         assert receta.training[clave] == ddpm.training[clave]
     plano, rollo = get_recipe("flujo_2d"), get_recipe("difusion_rollo")
     assert dict(plano.training) == dict(rollo.training)
-    assert plano.model["width"] == rollo.model["width"] and plano.model["depth"] == rollo.model["depth"]
+    for clave in ("width", "depth"):
+        assert plano.model[clave] == rollo.model[clave]

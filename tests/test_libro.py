@@ -54,6 +54,7 @@ def test_paginas_principales_existen(libro) -> None:
         "book/04_difusion/index.html",
         "notebooks/04_1_difusion_2d.html",
         "notebooks/04_2_difusion_digitos.html",
+        "notebooks/04_3_flow_matching.html",
         "book/05_transformers/index.html",
         "notebooks/05_1_atencion.html",
         "notebooks/05_2_tokenizacion.html",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+from tqdm.auto import tqdm
 
 from genai_utils.gan.networks import Discriminator, Generator
 from genai_utils.gan.ring import sample_ring
@@ -182,8 +183,8 @@ def wgan_seed_study(
         raise ValueError("El argumento `seeds` no puede estar vacío.")
     recipe = recipe.with_training(snapshot_every=recipe.training["steps"] // 2)
     runs = []
-    for seed in seeds:
+    for seed in tqdm(list(seeds), desc="Estudio de semillas (WGAN-GP)", disable=not progress):
         generator, _, history = train_ring_wgan(seed=seed, recipe=recipe, snapshot_z=snapshot_z,
-                                                device=device, progress=progress)
+                                                device=device, progress=False)
         runs.append(ring_run(recipe.training["beta1"], seed, generator, history))
     return runs

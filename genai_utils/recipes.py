@@ -138,6 +138,18 @@ RECIPES: dict[str, Recipe] = _register(
         seed=0,
     ),
     Recipe(
+        name="wgan_gp_anillo",
+        notebook="notebooks/02_3_wgan_gp.ipynb",
+        description="WGAN-GP de perceptrones sobre el anillo de 8 gaussianas (crítico sin "
+                    "sigmoide, penalización del gradiente; Adam con β = (0; 0,9))",
+        data="los 20 000 puntos de la receta gan_anillo",
+        model={"latent_dim": 2, "hidden": 128, "n_hidden": 2},
+        training={"n_points": 20_000, "steps": 600, "batch_size": 256, "lr": 1e-3,
+                  "n_critic": 5, "gp_weight": 10.0, "beta1": 0.0, "beta2": 0.9,
+                  "snapshot_every": 50, "study_seeds": 5},
+        seed=0,
+    ),
+    Recipe(
         name="gan_digitos",
         notebook="notebooks/02_2_gan_condicional.ipynb",
         description="GAN condicional de los dígitos (perceptrones, pérdida no saturante)",

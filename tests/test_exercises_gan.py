@@ -62,3 +62,38 @@ def test_diagnostico_del_colapso() -> None:
         assert not feedback.correct and feedback.hint
     assert not check_collapse_diagnosis("e").correct
     assert check_collapse_diagnosis(None).pending
+
+
+def test_penalizacion_del_gradiente_acepta_y_rechaza() -> None:
+    from genai_utils.exercises.gan import check_gradient_penalty
+    from genai_utils.gan import gradient_penalty
+
+    def mia(critico, reales, falsas, eps):
+        x = (eps * reales + (1 - eps) * falsas).requires_grad_(True)
+        (g,) = torch.autograd.grad(critico(x).sum(), x)
+        return 10 * ((g.norm(dim=1) - 1) ** 2).mean()
+
+    assert check_gradient_penalty(mia).correct
+    assert check_gradient_penalty(
+        lambda c, r, f, e: gradient_penalty(c, r, f, eps=e, weight=10.0)).correct
+
+    def sin_raiz(critico, reales, falsas, eps):  # (‖∇‖² − 1)²: el cuadrado de la norma
+        x = (eps * reales + (1 - eps) * falsas).requires_grad_(True)
+        (g,) = torch.autograd.grad(critico(x).sum(), x)
+        return 10 * ((g.pow(2).sum(dim=1) - 1) ** 2).mean()
+
+    wrong = check_gradient_penalty(sin_raiz)
+    assert not wrong.correct and wrong.hint
+    assert not check_gradient_penalty(lambda c, r, f, e: torch.tensor(0.0)).correct
+    assert check_gradient_penalty(_stub).pending
+
+
+def test_pregunta_de_lipschitz() -> None:
+    from genai_utils.exercises.gan import LIPSCHITZ_QUESTION, check_lipschitz_answer
+
+    assert "a)" in LIPSCHITZ_QUESTION and "d)" in LIPSCHITZ_QUESTION
+    assert check_lipschitz_answer("b").correct and check_lipschitz_answer(" B").correct
+    for wrong in ("a", "c", "d"):
+        assert not check_lipschitz_answer(wrong).correct
+    assert check_lipschitz_answer(None).pending
+    assert not check_lipschitz_answer(3).correct

@@ -47,6 +47,16 @@ def test_discriminador_optimo_y_perdida_no_saturante() -> None:
     assert _close(gan_ex._nonsaturating_loss(logits), gan.generator_loss(logits, "non_saturating"))
 
 
+def test_penalizacion_del_gradiente() -> None:
+    torch.manual_seed(0)
+    critic = gan.Discriminator(2, hidden=8).double()
+    real = torch.randn(10, 2, generator=G, dtype=torch.float64)
+    fake = torch.randn(10, 2, generator=G, dtype=torch.float64)
+    eps = torch.rand(10, 1, generator=G, dtype=torch.float64)
+    assert _close(gan_ex._gradient_penalty(critic, real, fake, eps),
+                  gan.gradient_penalty(critic, real, fake, eps=eps, weight=10.0))
+
+
 def test_kl_gaussiana_y_bits_por_dimension() -> None:
     mu, logvar = torch.randn(5, 3, generator=G), torch.randn(5, 3, generator=G)
     assert _close(vae_ex._gaussian_kl(mu, logvar), vae.gaussian_kl(mu, logvar))

@@ -19,7 +19,10 @@ from genai_utils.report import fmt_sig
 
 __all__ = [
     "COLLAPSE_QUESTION",
+    "LIPSCHITZ_QUESTION",
     "check_collapse_diagnosis",
+    "check_gradient_penalty",
+    "check_lipschitz_answer",
     "check_equilibrium_value",
     "check_nonsaturating_loss",
     "check_optimal_discriminator",
@@ -34,6 +37,21 @@ def _optimal_discriminator(p_data: Tensor, p_model: Tensor) -> Tensor:
 
 def _nonsaturating_loss(fake_logits: Tensor) -> Tensor:
     return F.softplus(-fake_logits.to(torch.float64)).mean()
+
+
+def _gradient_penalty(critic: Any, real: Tensor, fake: Tensor, eps: Tensor) -> Tensor:
+    mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed)
+    return 10.0 * ((grad.norm(dim=1) - 1) ** 2).mean()
+
+
+class _LinearCritic(torch.nn.Module):
+    def __init__(self, w: list[float]) -> None:
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.tensor(w, dtype=torch.float64))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x @ self.w
 
 
 def _gaussian_pdf(x: Tensor, mu: float, sigma: float) -> Tensor:
@@ -86,6 +104,67 @@ def check_nonsaturating_loss(fn: Callable[[Tensor], Any]) -> Feedback:
     return check_reference(
         fn, _nonsaturating_loss, inputs, hint=hint, rtol=1e-4, atol=1e-5,
         success="Tu pérdida no saturante es correcta y estable.",
+    )
+
+
+def check_gradient_penalty(fn: Callable[[Any, Tensor, Tensor, Tensor], Any]) -> Feedback:
+    """Ejercicio: ``fn(critico, reales, falsas, eps)`` devuelve ``10·E[(‖∇D(x̂)‖ − 1)²]``.
+
+    ``x̂ = eps·reales + (1 − eps)·falsas``, con ``eps`` de forma (N, 1); ``critico`` devuelve
+    una puntuación (N,) por punto.
+    """
+    g = torch.Generator().manual_seed(0)
+    real = torch.randn(6, 2, generator=g, dtype=torch.float64)
+    fake = torch.randn(6, 2, generator=g, dtype=torch.float64)
+    eps = torch.rand(6, 1, generator=g, dtype=torch.float64)
+    torch.manual_seed(0)
+    mlp = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1),
+                              torch.nn.Flatten(0)).double()
+    inputs = [
+        (_LinearCritic([0.6, 0.8]), real, fake, eps, "crítico lineal con ‖w‖ = 1: debe dar 0"),
+        (_LinearCritic([3.0, 4.0]), real, fake, eps, "crítico lineal con ‖w‖ = 5: 10·(5 − 1)²"),
+        (mlp, real, fake, eps, "un perceptrón pequeño: el gradiente cambia de un punto a otro"),
+    ]
+    hint = (
+        "interpola x̂ = eps·reales + (1 − eps)·falsas, márcalo con .requires_grad_(True), calcula "
+        "el gradiente de critico(x̂).sum() respecto de x̂ con torch.autograd.grad, toma su norma "
+        "por filas (.norm(dim=1)) y promedia 10·(norma − 1)²."
+    )
+    return check_reference(
+        fn, _gradient_penalty, inputs, hint=hint, rtol=1e-4, atol=1e-6,
+        success="Tu penalización del gradiente coincide con la de WGAN-GP en todos los casos.",
+    )
+
+
+LIPSCHITZ_QUESTION = """El crítico de una WGAN debe ser 1-Lipschitz: |D(x) − D(y)| ≤ ‖x − y‖.
+La WGAN original lo imponía recortando cada peso a [−0,01; 0,01]; WGAN-GP penaliza
+(‖∇D(x̂)‖ − 1)² en puntos x̂ entre datos y muestras. ¿Por qué es mejor la penalización?
+a) Porque recortar los pesos hace que el crítico aprenda más despacio, pero da el mismo crítico.
+b) Porque recortar los pesos limita la función de forma tosca: empuja al crítico hacia funciones
+   demasiado simples (y el límite depende del recorte elegido); la penalización pide justo lo
+   que cumple el crítico óptimo, pendiente 1 entre los datos y las muestras.
+c) Porque con la penalización el crítico ya no necesita ser Lipschitz.
+d) Porque la penalización añade una sigmoide a la salida del crítico."""
+
+
+def check_lipschitz_answer(answer: Any) -> Feedback:
+    """Corrige la pregunta :data:`LIPSCHITZ_QUESTION` (respuesta: una letra de la a a la d)."""
+    return check_choice_answer(
+        answer,
+        "b",
+        ("a", "b", "c", "d"),
+        explanation=(
+            "Recortar cada peso a una caja acota la constante de Lipschitz, pero de forma muy "
+            "burda: el crítico acaba cerca de funciones casi lineales por tramos y saturadas, y "
+            "su capacidad depende del recorte. El crítico óptimo de la distancia de Wasserstein "
+            "tiene gradiente de norma 1 en los segmentos que unen datos y muestras, y eso es lo "
+            "que pide la penalización, solo donde importa. El crítico sigue debiendo ser "
+            "Lipschitz (c) y no lleva sigmoide (d)."
+        ),
+        hint=(
+            "piensa en qué familia de funciones puede representar una red con todos los pesos "
+            "en [−0,01; 0,01], y en qué cumple el crítico óptimo entre datos y muestras."
+        ),
     )
 
 

@@ -12,6 +12,8 @@ Todo está pensado para entrenarse en segundos en una CPU:
   la medida de cobertura de modos y de calidad de las muestras.
 * :func:`train_ring_gan` y :func:`ring_seed_study`: la GAN del anillo del cuaderno 2.1 (receta
   ``gan_anillo``), con una o varias semillas.
+* :func:`critic_loss`, :func:`gradient_penalty`, :func:`train_wgan_gp`, :func:`train_ring_wgan`
+  y :func:`wgan_seed_study`: la WGAN-GP del cuaderno 2.3 (receta ``wgan_gp_anillo``).
 * :func:`train_digit_generator`: la GAN condicional de los dígitos del cuaderno 2.2, con la
   interfaz común con la que el capítulo 4 compara todos los modelos de imágenes.
 
@@ -23,6 +25,7 @@ El paquete está partido por tareas, como se lee de arriba abajo:
 * :mod:`~genai_utils.gan.losses`: las pérdidas del juego;
 * :mod:`~genai_utils.gan.train`: el paso de entrenamiento y el bucle completo;
 * :mod:`~genai_utils.gan.ring_gan`: la GAN del anillo (receta ``gan_anillo``);
+* :mod:`~genai_utils.gan.wgan`: la WGAN-GP (crítico y penalización del gradiente);
 * :mod:`~genai_utils.gan.digits`: la GAN condicional de los dígitos.
 """
 
@@ -45,6 +48,13 @@ from genai_utils.gan.networks import Discriminator, Generator, digit_discriminat
 from genai_utils.gan.ring import ModeCoverage, mode_coverage, ring_centers, sample_ring
 from genai_utils.gan.ring_gan import RingRun, ring_run, ring_seed_study, train_ring_gan
 from genai_utils.gan.train import adam_pair, sample, train_gan, train_step
+from genai_utils.gan.wgan import (
+    critic_loss,
+    gradient_penalty,
+    train_ring_wgan,
+    train_wgan_gp,
+    wgan_seed_study,
+)
 
 __all__ = [
     "DIGIT_BATCH_SIZE",
@@ -61,10 +71,12 @@ __all__ = [
     "RING_STD",
     "RingRun",
     "adam_pair",
+    "critic_loss",
     "digit_discriminator",
     "digit_generator",
     "discriminator_loss",
     "generator_loss",
+    "gradient_penalty",
     "mode_coverage",
     "optimal_discriminator",
     "ring_centers",
@@ -76,5 +88,8 @@ __all__ = [
     "train_digit_generator",
     "train_gan",
     "train_ring_gan",
+    "train_ring_wgan",
     "train_step",
+    "train_wgan_gp",
+    "wgan_seed_study",
 ]

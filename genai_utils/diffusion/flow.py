@@ -23,7 +23,7 @@ from genai_utils.data import load_digits
 from genai_utils.diffusion.networks import DigitDenoiser
 from genai_utils.diffusion.sampling import guided_noise
 from genai_utils.diffusion.schedules import _check_batch, _randn_like
-from genai_utils.diffusion.train import _check_labels, fit_with_ema
+from genai_utils.diffusion.train import _check_labels, check_fit_arguments, fit_with_ema
 from genai_utils.history import History
 from genai_utils.recipes import get_recipe
 from genai_utils.training import limit_threads
@@ -106,16 +106,9 @@ def train_flow(
     exponencial (EMA), sobre el :class:`~genai_utils.trainer.Trainer` del libro.
     """
     check_model(model)
-    x0 = _check_batch(x0, "x0")
-    if labels is not None:
-        labels = _check_labels(labels, len(x0), model)
-    check_positive_int(steps, "steps")
-    check_positive_int(batch_size, "batch_size")
-    check_positive_float(lr, "lr")
-    check_fraction(p_uncond, "p_uncond", open_interval=False)
-    check_fraction(ema_decay, "ema_decay", open_interval=False)
-    check_non_negative_int(seed, "seed")
-    check_positive_int(log_every, "log_every")
+    x0, labels = check_fit_arguments(model, x0, labels, steps=steps, batch_size=batch_size, lr=lr,
+                                     p_uncond=p_uncond, ema_decay=ema_decay, seed=seed,
+                                     log_every=log_every)
     return fit_with_ema(
         model, x0, labels, lambda x, y, g: _loss(model, x, y, p_uncond, g),
         steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay, seed=seed,

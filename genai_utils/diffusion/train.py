@@ -107,6 +107,26 @@ def train_denoiser(
     """
     check_model(model)
     schedule = _check_schedule(schedule)
+    x0, labels = check_fit_arguments(model, x0, labels, steps=steps, batch_size=batch_size, lr=lr,
+                                     p_uncond=p_uncond, ema_decay=ema_decay, seed=seed,
+                                     log_every=log_every)
+    return fit_with_ema(
+        model, x0, labels, lambda x, y, g: _loss(model, x, schedule, y, p_uncond, g),
+        steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay, seed=seed,
+        device=device, desc=desc, progress=progress, log_every=log_every,
+    )
+
+
+#: ``(x0 del lote, etiquetas o None, generador) → pérdida``: lo que cambia entre DDPM y flujo.
+BatchLoss = Callable[[Tensor, Tensor | None, torch.Generator], Tensor]
+
+
+def check_fit_arguments(
+    model: nn.Module, x0: object, labels: object, *, steps: object, batch_size: object,
+    lr: object, p_uncond: object, ema_decay: object, seed: object, log_every: object,
+) -> tuple[Tensor, Tensor | None]:
+    """Comprueba, una vez y antes de entrenar, los argumentos comunes de :func:`train_denoiser`
+    y de :func:`~genai_utils.diffusion.train_flow`; devuelve ``x0`` y ``labels`` comprobados."""
     x0 = _check_batch(x0, "x0")
     if labels is not None:
         labels = _check_labels(labels, len(x0), model)
@@ -117,15 +137,7 @@ def train_denoiser(
     check_fraction(ema_decay, "ema_decay", open_interval=False)
     check_non_negative_int(seed, "seed")
     check_positive_int(log_every, "log_every")
-    return fit_with_ema(
-        model, x0, labels, lambda x, y, g: _loss(model, x, schedule, y, p_uncond, g),
-        steps=steps, batch_size=batch_size, lr=lr, ema_decay=ema_decay, seed=seed,
-        device=device, desc=desc, progress=progress, log_every=log_every,
-    )
-
-
-#: ``(x0 del lote, etiquetas o None, generador) → pérdida``: lo que cambia entre DDPM y flujo.
-BatchLoss = Callable[[Tensor, Tensor | None, torch.Generator], Tensor]
+    return x0, labels
 
 
 def fit_with_ema(

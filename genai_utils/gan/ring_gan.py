@@ -33,6 +33,22 @@ from genai_utils.validation import (
 
 
 # ---------------------------------------------------------------- la GAN del anillo
+def ring_setup(recipe: Recipe, seed: int) -> tuple[torch.Tensor, Generator, Discriminator]:
+    """Los datos del anillo de ``recipe`` y un generador y un discriminador (o crítico) nuevos,
+    inicializados con ``torch.manual_seed(seed)`` sin tocar el estado aleatorio global.
+
+    Lo comparten la GAN (:func:`train_ring_gan`) y la WGAN-GP del anillo: las mismas redes.
+    """
+    model = recipe.model
+    data = sample_ring(recipe.training["n_points"], seed=recipe.seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        generator = Generator(model["latent_dim"], 2, hidden=model["hidden"],
+                              n_hidden=model["n_hidden"])
+        discriminator = Discriminator(2, hidden=model["hidden"], n_hidden=model["n_hidden"])
+    return data, generator, discriminator
+
+
 def train_ring_gan(
     beta1: float,
     *,
@@ -52,13 +68,8 @@ def train_ring_gan(
     recipe = get_recipe("gan_anillo") if recipe is None else recipe
     check_fraction(beta1, "beta1")
     check_non_negative_int(seed, "seed")
-    model, train = recipe.model, recipe.training
-    data = sample_ring(train["n_points"], seed=recipe.seed)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        generator = Generator(model["latent_dim"], 2, hidden=model["hidden"],
-                              n_hidden=model["n_hidden"])
-        discriminator = Discriminator(2, hidden=model["hidden"], n_hidden=model["n_hidden"])
+    train = recipe.training
+    data, generator, discriminator = ring_setup(recipe, seed)
     every = train["snapshot_every"] if snapshot_z is not None else 0
     with limit_threads(1):
         history = train_gan(generator, discriminator, data, steps=train["steps"],

@@ -5,7 +5,9 @@ libro; aquí solo está el paso del juego).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -160,19 +162,32 @@ def train_gan(
         d_loss, g_loss = game.step(real, z, batch_labels)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
+    history = run_with_snapshots(Trainer(step, desc=desc, progress=progress), next_batch, steps,
+                                 generator, snapshot_z, snapshot_every, device)
+    generator.eval()
+    discriminator.eval()
+    return history
+
+
+def run_with_snapshots(
+    trainer: Trainer, next_batch: Callable[[], Any], steps: int, generator: nn.Module,
+    snapshot_z: torch.Tensor | None, snapshot_every: int, device: torch.device,
+) -> History:
+    """Ejecuta ``trainer`` ``steps`` pasos guardando ``generator(snapshot_z)`` en el paso 0 y
+    cada ``snapshot_every`` pasos (``history.snapshots``); con ``snapshot_every = 0``, ninguna.
+
+    Lo comparten la GAN (:func:`train_gan`) y la WGAN-GP (:func:`~genai_utils.gan.train_wgan_gp`).
+    """
+
     def snapshot(trainer: Trainer) -> None:
         if trainer.steps_done % snapshot_every == 0:
             trainer.history.snapshots[trainer.steps_done] = _snapshot(generator, snapshot_z,
                                                                       device)
 
-    trainer = Trainer(step, desc=desc, progress=progress)
     if snapshot_every:
         trainer.history.snapshots[0] = _snapshot(generator, snapshot_z, device)
         trainer.add_callback("on_step_end", snapshot)
-    history = trainer.run(next_batch, steps=steps)
-    generator.eval()
-    discriminator.eval()
-    return history
+    return trainer.run(next_batch, steps=steps)
 
 
 @torch.no_grad()

@@ -13,9 +13,8 @@ import torch
 from tqdm.auto import tqdm
 
 from genai_utils.gan.networks import Discriminator, Generator
-from genai_utils.gan.ring import sample_ring
-from genai_utils.gan.ring_gan import RingRun, ring_run
-from genai_utils.gan.train import _snapshot
+from genai_utils.gan.ring_gan import RingRun, ring_run, ring_setup
+from genai_utils.gan.train import run_with_snapshots
 from genai_utils.history import History
 from genai_utils.recipes import Recipe, get_recipe
 from genai_utils.runtime import get_device, limit_threads
@@ -126,16 +125,8 @@ def train_wgan_gp(
         return {"d_loss": (gp - w_dist).detach(), "g_loss": g_loss.detach(),
                 "w_dist": w_dist.detach(), "gp": gp.detach()}
 
-    def snapshot(trainer: Trainer) -> None:
-        if trainer.steps_done % snapshot_every == 0:
-            trainer.history.snapshots[trainer.steps_done] = _snapshot(generator, snapshot_z,
-                                                                      device)
-
-    trainer = Trainer(step, desc=desc, progress=progress)
-    if snapshot_every:
-        trainer.history.snapshots[0] = _snapshot(generator, snapshot_z, device)
-        trainer.add_callback("on_step_end", snapshot)
-    history = trainer.run(next_batch, steps=steps)
+    history = run_with_snapshots(Trainer(step, desc=desc, progress=progress), next_batch, steps,
+                                 generator, snapshot_z, snapshot_every, device)
     generator.eval()
     critic.eval()
     return history
@@ -153,13 +144,8 @@ def train_ring_wgan(
     """
     recipe = get_recipe("wgan_gp_anillo") if recipe is None else recipe
     check_non_negative_int(seed, "seed")
-    model, train = recipe.model, recipe.training
-    data = sample_ring(train["n_points"], seed=recipe.seed)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        generator = Generator(model["latent_dim"], 2, hidden=model["hidden"],
-                              n_hidden=model["n_hidden"])
-        critic = Discriminator(2, hidden=model["hidden"], n_hidden=model["n_hidden"])
+    train = recipe.training
+    data, generator, critic = ring_setup(recipe, seed)
     every = train["snapshot_every"] if snapshot_z is not None else 0
     with limit_threads(1):
         history = train_wgan_gp(

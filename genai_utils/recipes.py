@@ -252,6 +252,22 @@ RECIPES: dict[str, Recipe] = _register(
         training={"steps": 1800, "batch_size": 32, "lr": 2e-2, "warmup": 50},
         seed=0,
     ),
+    Recipe(
+        name="gpt_asistente",
+        notebook="notebooks/05_4_del_base_al_asistente.ipynb",
+        description="el GPT del 5.3 convertido en asistente: SFT, DPO y adaptadores LoRA",
+        data="instrucciones generadas con plantillas (make_instructions) sobre las palabras de "
+             "un token del libro; prueba con otras formas de pedir y, aparte, otras palabras",
+        model={"base": "gpt_libro", "special_like": ["\n", ":", "."], "min_count": 5,
+               "min_length": 5, "test_share": 0.25},
+        training={"tasks": ["repetir", "primera", "última", "revés"], "new_task": "segunda",
+                  "n_train": 3000, "n_eval": 200, "sft_steps": 600, "sft_lr": 1e-2,
+                  "batch_size": 32, "warmup": 20, "mistake_rate": 0.25, "pair_prompts": 1000,
+                  "pair_samples": 4, "dpo_beta": 0.1, "dpo_steps": 150, "dpo_lr": 1e-3,
+                  "dpo_nll": 1.0, "adapt_examples": 1000, "adapt_steps": 300,
+                  "full_lr": 1e-2, "lora_lr": 3e-2, "lora_ranks": [1, 4, 16]},
+        seed=0,
+    ),
     # ---------------------------------------------------------------- capítulo 6
     Recipe(
         name="gpt_herramientas",

@@ -138,3 +138,32 @@ def test_recall_at_k() -> None:
     for k in (1, 2, 3):
         assert math.isclose(agentes._recall(ranked, gold, k),
                             retrieval.recall_at_k(buscar, preguntas, k))
+
+
+def test_dpo_y_lora() -> None:
+    from genai_utils.posttraining import dpo, lora
+
+    pc, pr, rc, rr = (torch.randn(6, generator=G) for _ in range(4))
+    assert _close(transformers._dpo_loss(pc, pr, rc, rr, 0.3), dpo.dpo_loss(pc, pr, rc, rr, 0.3))
+    torch.manual_seed(0)
+    capa = lora.LoRALinear(torch.nn.Linear(5, 4), rank=2, alpha=3.0)
+    with torch.no_grad():
+        capa.B.normal_()
+    x = torch.randn(3, 5, generator=G)
+    esperada = transformers._lora_forward(x, capa.base.weight, capa.base.bias, capa.A, capa.B, 3.0)
+    assert _close(esperada, capa(x))
+
+
+def test_mascara_de_la_respuesta() -> None:
+    from genai_utils.posttraining import sft
+
+    class _Ids:
+        def encode(self, text: str) -> list[int]:
+            return [ord(c) for c in text]
+
+        def decode(self, ids: list[int]) -> str:
+            return "".join(chr(i) for i in ids)
+
+    x, y = sft.encode_completions(_Ids(), ["abc"], ["de"], context=8)
+    entradas, objetivos = transformers._answer_mask([97, 98, 99], [100, 101])
+    assert x[0].tolist() == entradas and y[0].tolist() == objetivos

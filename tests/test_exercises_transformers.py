@@ -7,10 +7,13 @@ import math
 import torch
 
 from genai_utils.exercises.transformers import (
+    check_answer_mask,
     check_attention,
     check_bpe_merge,
     check_causal_mask,
+    check_dpo_loss,
     check_heads_question,
+    check_lora_forward,
     check_perplexity,
 )
 from genai_utils.gpt import causal_mask
@@ -86,3 +89,46 @@ def test_pregunta_cabezas() -> None:
     assert not check_heads_question("a").correct
     assert check_heads_question(None).pending
     assert not check_heads_question("z").correct
+
+
+def test_mascara_de_la_respuesta() -> None:
+    def bien(instruccion, respuesta):  # type: ignore[no-untyped-def]
+        ids = instruccion + respuesta
+        return ids[:-1], [-100] * (len(instruccion) - 1) + respuesta
+
+    def desplazada(instruccion, respuesta):  # type: ignore[no-untyped-def]
+        ids = instruccion + respuesta
+        return ids[:-1], [-100] * len(instruccion) + respuesta[1:]
+
+    assert check_answer_mask(bien).correct
+    assert not check_answer_mask(desplazada).correct
+    assert not check_answer_mask(lambda a, b: (a + b, a + b)).correct
+    assert check_answer_mask(_stub).pending
+
+
+def test_perdida_dpo() -> None:
+    def bien(pc, pr, rc, rr, beta):  # type: ignore[no-untyped-def]
+        return -torch.nn.functional.logsigmoid(beta * ((pc - rc) - (pr - rr))).mean()
+
+    def sin_referencia(pc, pr, rc, rr, beta):  # type: ignore[no-untyped-def]
+        return -torch.nn.functional.logsigmoid(beta * (pc - pr)).mean()
+
+    assert check_dpo_loss(bien).correct
+    assert not check_dpo_loss(sin_referencia).correct
+    def suma(pc, pr, rc, rr, beta):  # type: ignore[no-untyped-def]
+        return -torch.nn.functional.logsigmoid(beta * ((pc - rc) - (pr - rr))).sum()
+
+    assert not check_dpo_loss(suma).correct
+    assert check_dpo_loss(_stub).pending
+
+
+def test_capa_lora() -> None:
+    def bien(x, w, b, a, bm, alpha):  # type: ignore[no-untyped-def]
+        return x @ w.T + b + (alpha / a.shape[0]) * (x @ a.T @ bm.T)
+
+    def sin_escala(x, w, b, a, bm, alpha):  # type: ignore[no-untyped-def]
+        return x @ w.T + b + x @ a.T @ bm.T
+
+    assert check_lora_forward(bien).correct
+    assert not check_lora_forward(sin_escala).correct
+    assert check_lora_forward(_stub).pending

@@ -15,12 +15,16 @@ from torch import Tensor
 
 from genai_utils.bpe import merge_pair
 from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.report import fmt_num
 
 __all__ = [
     "check_attention",
+    "check_answer_mask",
     "check_bpe_merge",
     "check_causal_mask",
+    "check_dpo_loss",
     "check_heads_question",
+    "check_lora_forward",
     "check_perplexity",
 ]
 
@@ -44,6 +48,22 @@ def _perplexity(loss_nats: float, tokens: int, chars: int) -> dict[str, float]:
         "perplejidad": math.exp(loss_nats),
         "bits_por_caracter": loss_nats * tokens / (chars * math.log(2)),
     }
+
+
+def _answer_mask(prompt: list[int], answer: list[int]) -> tuple[list[int], list[int]]:
+    ids = prompt + answer
+    targets = [-100] * (len(prompt) - 1) + answer
+    return ids[:-1], targets
+
+
+def _dpo_loss(pc: Tensor, pr: Tensor, rc: Tensor, rr: Tensor, beta: float) -> Tensor:
+    margin = (pc.double() - rc.double()) - (pr.double() - rr.double())
+    return -torch.nn.functional.logsigmoid(beta * margin).mean()
+
+
+def _lora_forward(x: Tensor, w: Tensor, b: Tensor, a: Tensor, bm: Tensor, alpha: float) -> Tensor:
+    x, w, b, a, bm = (t.double() for t in (x, w, b, a, bm))
+    return x @ w.T + b + (alpha / a.shape[0]) * (x @ a.T @ bm.T)
 
 
 # ---------------------------------------------------------------- comprobadores
@@ -154,4 +174,83 @@ def check_heads_question(answer: Any) -> Feedback:
             "distintas."
         ),
         hint="Piensa en la forma del tensor (B, cabezas, T, d): ¿hay un bucle entre cabezas?",
+    )
+
+
+def check_answer_mask(fn: Callable[[list[int], list[int]], Any]) -> Feedback:
+    """Ejercicio: ``fn(instruccion, respuesta)`` → ``(entradas, objetivos)`` para el SFT.
+
+    Las entradas son todos los tokens menos el último; el objetivo de cada posición es el token
+    siguiente, salvo que ese token sea de la instrucción: entonces vale -100 (no se puntúa).
+    """
+    inputs = [
+        ([7, 8, 9], [4, 5], "instrucción de 3 tokens y respuesta de 2"),
+        ([1], [2, 3, 4], "instrucción de un solo token"),
+        ([10, 11, 12, 13], [99], "respuesta de un solo token"),
+    ]
+
+    def compare(obtained: Any, expected: tuple[list[int], list[int]]) -> bool:
+        if not isinstance(obtained, tuple | list) or len(obtained) != 2:
+            return False
+        try:
+            return all([int(v) for v in o] == e for o, e in zip(obtained, expected, strict=True))
+        except (TypeError, ValueError):
+            return False
+
+    hint = (
+        "Junta ids = instrucción + respuesta; las entradas son ids[:-1] y los objetivos, ids[1:] "
+        "con -100 en las len(instrucción) - 1 primeras posiciones: la primera posición que se "
+        "puntúa es el último token de la instrucción, que predice el primero de la respuesta."
+    )
+    return check_reference(
+        fn, _answer_mask, inputs, compare=compare, hint=hint,
+        success="Tu máscara puntúa solo la respuesta, como train_sft.",
+    )
+
+
+def check_dpo_loss(fn: Callable[[Tensor, Tensor, Tensor, Tensor, float], Any]) -> Feedback:
+    """Ejercicio: ``fn(pol_pref, pol_rech, ref_pref, ref_rech, beta)`` → pérdida DPO media.
+
+    Los cuatro tensores (N,) son log-probabilidades de respuestas completas: las del modelo que
+    se entrena y las de la referencia congelada, para la respuesta preferida y la rechazada.
+    """
+    gen = torch.Generator().manual_seed(3)
+    inputs = []
+    for n, beta in ((4, 0.1), (6, 0.5), (1, 2.0)):
+        pc, pr, rc, rr = (-5 * torch.rand(n, generator=gen) for _ in range(4))
+        inputs.append((pc, pr, rc, rr, beta, f"{n} pares, β = {fmt_num(beta, 1)}"))
+    same = -torch.ones(3)
+    inputs.append((same, same, same, same, 0.1, "modelo igual a la referencia (pérdida ln 2)"))
+    hint = (
+        "Margen = (pol_pref − ref_pref) − (pol_rech − ref_rech); la pérdida de cada par es "
+        "−log σ(β · margen) (torch.nn.functional.logsigmoid) y se devuelve la media."
+    )
+    return check_reference(
+        fn, _dpo_loss, inputs, hint=hint, rtol=1e-4, atol=1e-6,
+        success="Tu pérdida coincide con la de genai_utils.posttraining.dpo.dpo_loss.",
+    )
+
+
+def check_lora_forward(fn: Callable[..., Any]) -> Feedback:
+    """Ejercicio: ``fn(x, W, b, A, B, alpha)`` → ``x Wᵀ + b + (alpha / r) · x Aᵀ Bᵀ``.
+
+    ``x`` es (N, d_ent), ``W`` (d_sal, d_ent), ``b`` (d_sal,), ``A`` (r, d_ent) y ``B`` (d_sal, r).
+    """
+    gen = torch.Generator().manual_seed(4)
+    inputs = []
+    for n, d_in, d_out, r, alpha in ((3, 6, 4, 2, 2.0), (5, 8, 8, 1, 4.0), (2, 5, 7, 3, 1.0)):
+        x, w = torch.randn(n, d_in, generator=gen), torch.randn(d_out, d_in, generator=gen)
+        b, a = torch.randn(d_out, generator=gen), torch.randn(r, d_in, generator=gen)
+        bm = torch.randn(d_out, r, generator=gen)
+        inputs.append((x, w, b, a, bm, alpha, f"rango {r}, α = {fmt_num(alpha, 1)}"))
+    zero = torch.zeros(4, 1)
+    x, w, b, a = (inputs[0][0], inputs[0][1], inputs[0][2], torch.randn(1, 6, generator=gen))
+    inputs.append((x, w, b, a, zero, 8.0, "B a cero: la capa original, sin cambios"))
+    hint = (
+        "La escala es alpha / r, con r = A.shape[0]. La corrección es x @ A.T @ B.T (primero se "
+        "reduce a r dimensiones y luego se vuelve a d_sal); súmala a x @ W.T + b."
+    )
+    return check_reference(
+        fn, _lora_forward, inputs, hint=hint, rtol=1e-4, atol=1e-5,
+        success="Tu capa LoRA coincide con LoRALinear de genai_utils.posttraining.lora.",
     )

@@ -59,6 +59,7 @@ def test_paginas_principales_existen(libro) -> None:
         "notebooks/05_1_atencion.html",
         "notebooks/05_2_tokenizacion.html",
         "notebooks/05_3_gpt_pequeno.html",
+        "notebooks/05_4_del_base_al_asistente.html",
         "book/06_agentes/index.html",
         "notebooks/06_1_bucle_agente.html",
         "notebooks/06_2_gpt_herramientas.html",

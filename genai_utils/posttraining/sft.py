@@ -72,19 +72,20 @@ def encode_completions(
     ``t`` es el token ``t + 1``. El objetivo vale :data:`IGNORE` en la instrucción y en el relleno
     del final. ``L`` es la fila más larga; ninguna puede pasar de ``context``.
     """
-    if len(prompts) != len(completions) or not prompts:
+    n_prompts, n_completions = len(prompts), len(completions)
+    if n_prompts != n_completions or not n_prompts:
         raise ValueError("`prompts` y `completions` deben ser listas no vacías de la misma "
-                         f"longitud; se recibieron {len(prompts)} y {len(completions)}.")
+                         f"longitud; se recibieron {n_prompts} y {n_completions}.")
     check_positive_int(context, "context")
     rows = []
-    for prompt, completion in zip(prompts, completions, strict=True):
-        head, tail = tokenizer.encode(prompt), tokenizer.encode(completion)
+    for text, completion in zip(prompts, completions, strict=True):
+        head, tail = tokenizer.encode(text), tokenizer.encode(completion)
         if not head or not tail:
             raise ValueError("Cada instrucción y cada respuesta deben tener al menos un token.")
         if len(head) + len(tail) - 1 > context:
             raise ValueError(
                 f"Una instrucción con su respuesta ocupa {len(head) + len(tail)} tokens y el "
-                f"contexto es {context}: acórtala o usa un modelo de contexto mayor.\n{prompt!r}"
+                f"contexto es {context}: acórtala o usa un modelo de contexto mayor.\n{text!r}"
             )
         rows.append((head, tail))
     length = max(len(h) + len(t) - 1 for h, t in rows)

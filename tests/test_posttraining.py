@@ -306,3 +306,14 @@ def test_lora_errores_claros() -> None:
         LoRALinear(torch.nn.Conv1d(2, 2, 1), 1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="`model`"):
         add_lora(torch.nn.Linear(2, 2), 1)  # type: ignore[arg-type]
+
+
+def test_las_instrucciones_no_cargan_pytorch() -> None:
+    import subprocess
+    import sys
+
+    codigo = ("import sys\nimport genai_utils.posttraining.instructions\n"
+              "assert 'torch' not in sys.modules, 'torch cargado'")
+    resultado = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True,
+                               timeout=60, check=False)
+    assert resultado.returncode == 0, resultado.stderr

@@ -27,17 +27,16 @@ ventana empieza a deslizarse, las posiciones de todos los tokens cambian y hay q
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from genai_utils.generation import LogitsProcessor, generate_tokens
-from genai_utils.validation import (
-    check_positive_int,
-)
+from genai_utils.generation import generate_tokens
+from genai_utils.validation import check_keywords, check_positive_int
 from genai_utils.validation_tensors import check_tensor
 
 __all__ = ["GPT", "Block", "CausalSelfAttention", "GPTConfig", "KVCache", "causal_mask"]
@@ -235,30 +234,24 @@ class GPT(nn.Module):
 
     @torch.no_grad()
     def generate(
-        self,
-        idx: Tensor,
-        max_new_tokens: int,
-        *,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        processors: Sequence[LogitsProcessor] = (),
-        greedy: bool = False,
-        seed: int | None = None,
-        use_cache: bool = True,
+        self, idx: Tensor, max_new_tokens: int, *, use_cache: bool = True, **sampling: Any,
     ) -> Tensor:
         """Añade ``max_new_tokens`` tokens a ``idx`` (B, T), uno tras otro, y devuelve (B, T + n).
 
-        En cada paso se toman los logits de la última posición, se pasan por los
+        Es el bucle común de :func:`genai_utils.generation.generate_tokens`, y ``sampling`` son
+        sus opciones: ``temperature``, ``top_k``, ``top_p``, ``processors``, ``greedy`` y
+        ``seed``. En cada paso se toman los logits de la última posición, se pasan por los
         ``processors`` (la marca de agua, por ejemplo), se dividen por ``temperature`` y
         después se quedan solo los ``top_k`` más probables y/o el menor conjunto cuya
         probabilidad acumulada llega a ``top_p`` (muestreo de núcleo), y se sortea el token
-        siguiente; con ``greedy=True`` se toma el más probable. Es el bucle común de
-        :func:`genai_utils.generation.generate_tokens`. Con ``seed`` el resultado es
+        siguiente; con ``greedy=True`` se toma el más probable. Con ``seed`` el resultado es
         reproducible. Con ``use_cache`` (por defecto) cada paso reutiliza las claves y los
-        valores de los anteriores (:class:`KVCache`): los mismos tokens, más deprisa.
+        valores de los anteriores (:class:`KVCache`): los mismos tokens, más deprisa. La
+        ventana es siempre el contexto del modelo.
         """
         self._check_tokens(idx, "idx", check_context=False)  # la ventana se recorta en cada paso
+        check_keywords(sampling, generate_tokens, "`GPT.generate`", exclude=("context",),
+                       own=("use_cache",))
         if not isinstance(use_cache, bool):
             raise TypeError(
                 f"El argumento `use_cache` debe ser True o False; se recibió {use_cache!r}."
@@ -267,11 +260,8 @@ class GPT(nn.Module):
         self.eval()
         step = self._cached_step() if use_cache else (lambda w: self._logits(w)[:, -1, :])
         try:
-            return generate_tokens(
-                step, idx, max_new_tokens,
-                temperature=temperature, top_k=top_k, top_p=top_p, processors=processors,
-                greedy=greedy, context=self.config.context, seed=seed,
-            )
+            return generate_tokens(step, idx, max_new_tokens, context=self.config.context,
+                                   **sampling)
         finally:
             self.train(was_training)
 

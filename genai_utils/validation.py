@@ -19,8 +19,9 @@ dentro de los bucles que se repiten por *token* o por paso.
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Integral, Real
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ __all__ = [
     "check_choice",
     "check_fraction",
     "check_instance",
+    "check_keywords",
     "check_non_negative_float",
     "check_non_negative_int",
     "check_positive_float",
@@ -214,3 +216,24 @@ def check_instance(value: object, name: str, expected: type[_T], *, hint: str = 
             f"se recibió {type(value).__name__}."
         )
     return value
+
+
+def check_keywords(
+    options: Mapping[str, object], target: Callable[..., object], where: str,
+    *, exclude: Iterable[str] = (), own: Iterable[str] = (),
+) -> None:
+    """Comprueba que ``options`` solo nombra argumentos con nombre de ``target``.
+
+    Sirve a las funciones que reenvían sus opciones a otra (``GPT.generate`` a
+    :func:`~genai_utils.generation.generate_tokens`, los muestreadores de difusión a su bucle
+    común): la lista de opciones se escribe una sola vez, en ``target``, y un nombre mal escrito
+    da un ``TypeError`` en español que dice cuáles valen, en vez del error genérico de Python.
+    ``exclude`` son argumentos de ``target`` que quien reenvía fija por su cuenta, y ``own``, los
+    que quien reenvía tiene además (para que el mensaje los liste todos).
+    """
+    valid = [*own, *(name for name, param in inspect.signature(target).parameters.items()
+                     if param.kind is inspect.Parameter.KEYWORD_ONLY and name not in set(exclude))]
+    unknown = sorted(set(options) - set(valid))
+    if unknown:
+        names = ", ".join(f"`{name}`" for name in unknown)
+        raise TypeError(f"{where} no admite {names}; sus opciones son: {', '.join(valid)}.")

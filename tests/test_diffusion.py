@@ -228,6 +228,12 @@ def test_muestreadores_forma_y_reproducibilidad() -> None:
         ddim_sample(model, s, (2, 2), n_steps=31)
     with pytest.raises(ValueError, match="`eta`"):
         ddim_sample(model, s, (2, 2), eta=-1.0)
+    # Las opciones comunes se escriben una vez (en el bucle común); un nombre mal escrito da la
+    # lista de las que valen, con las propias de DDIM.
+    with pytest.raises(TypeError, match=r"`ddpm_sample` no admite `guidence`.*labels, guidance"):
+        ddpm_sample(model, s, (2, 2), guidence=2.0)
+    with pytest.raises(TypeError, match=r"no admite `n_step`.*n_steps, eta, labels"):
+        ddim_sample(model, s, (2, 2), n_step=5)
     with pytest.raises(ValueError, match="`shape`"):
         ddpm_sample(model, s, [2, 2])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from genai_utils.generation import generate_tokens
 from genai_utils.gpt import GPT, GPTConfig, causal_mask
 from genai_utils.training import limit_threads, set_seed
 
@@ -118,6 +119,23 @@ def test_el_modelo_aprende_una_secuencia_periodica() -> None:
 def test_generate_argumentos_invalidos(kwargs: dict, mensaje: str) -> None:
     with pytest.raises(ValueError, match=mensaje):
         _modelo().generate(_tokens(1, 3), 2, **kwargs)
+
+
+@pytest.mark.parametrize("opcion", ["temprature", "context", "top"])
+def test_generate_opcion_desconocida_da_la_lista_de_opciones(opcion: str) -> None:
+    # GPT.generate reenvía sus opciones a generate_tokens; `context` lo fija el modelo.
+    with pytest.raises(TypeError, match=rf"no admite `{opcion}`.*temperature, top_k, top_p"):
+        _modelo().generate(_tokens(1, 3), 2, **{opcion: 1})
+
+
+def test_generate_reenvia_las_opciones_como_generate_tokens() -> None:
+    modelo = _modelo().eval()
+    inicio = _tokens(2, 3)
+    opciones = {"temperature": 0.7, "top_k": 5, "top_p": 0.9, "seed": 3}
+    paso = lambda ventana: modelo(ventana)[0][:, -1, :]  # noqa: E731
+    esperado = generate_tokens(paso, inicio, 6, context=modelo.config.context, **opciones)
+    assert torch.equal(modelo.generate(inicio, 6, use_cache=False, **opciones), esperado)
+    assert torch.equal(modelo.generate(inicio, 6, **opciones), esperado)
 
 
 def test_errores_claros_de_entrada() -> None:

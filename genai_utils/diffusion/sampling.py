@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -19,6 +21,7 @@ from genai_utils.diffusion.schedules import (
 from genai_utils.diffusion.train import _check_labels
 from genai_utils.validation import (
     MAX_SIZE,
+    check_keywords,
     check_non_negative_float,
     check_positive_float,
     check_positive_int,
@@ -133,11 +136,20 @@ def _denoise(
     return (x, torch.stack(trajectory)) if trajectory is not None else x
 
 
+#: ``(calendario, dispositivo, forma, clip, generador) → (pasos, update)``: cada muestreador es
+#: una regla que dice qué pasos recorre y cómo pasa de uno al siguiente.
+_Rule = Callable[
+    [NoiseSchedule, torch.device, tuple[int, ...], float | None, torch.Generator | None],
+    tuple[Iterable[int], _Update],
+]
+
+
 @torch.no_grad()
-def ddpm_sample(
+def _sample(
     model: nn.Module,
     schedule: NoiseSchedule,
     shape: tuple[int, ...],
+    rule: _Rule,
     *,
     labels: Tensor | None = None,
     guidance: float = 1.0,
@@ -146,14 +158,38 @@ def ddpm_sample(
     return_trajectory: bool = False,
     device: torch.device | str | None = None,
 ) -> Tensor | tuple[Tensor, Tensor]:
+    """El bucle común de los muestreadores; sus argumentos con nombre son las opciones de ambos.
+
+    Valida, sortea x_T ~ N(0, I) con ``generator`` y recorre los pasos de ``rule``. ``labels``
+    (N,) pide una clase por muestra a una red condicional, con guía sin clasificador de peso
+    ``guidance`` (:func:`guided_noise`); ``clip`` recorta la estimación x̂_0 a [−clip, clip];
+    ``device``, por defecto el de la red.
+    """
+    device, labels = _prepare_sampling(model, schedule, shape, labels, clip, device)
+    steps, update = rule(schedule, device, shape, clip, generator)
+    x = torch.randn(shape, generator=generator).to(device)
+    return _denoise(model, x, steps, labels, guidance, update, return_trajectory)
+
+
+def ddpm_sample(
+    model: nn.Module, schedule: NoiseSchedule, shape: tuple[int, ...], **options: Any,
+) -> Tensor | tuple[Tensor, Tensor]:
     """Muestreo ancestral de DDPM: parte de ruido puro x_T ~ N(0, I) y recorre los T pasos.
 
     En cada paso estima x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t (recortado a [−clip, clip] si se
     indica), toma la media de q(x_{t−1} | x_t, x̂_0) y suma ruido de varianza β̃_t (salvo en el
-    último paso). Con ``return_trajectory=True`` devuelve también los T + 1 estados (T+1, …),
-    en la CPU, del ruido puro a la muestra.
+    último paso). Opciones, las mismas que en :func:`ddim_sample`: ``labels``, ``guidance``,
+    ``clip``, ``generator``, ``device`` y ``return_trajectory`` (con ``True`` devuelve también
+    los T + 1 estados (T+1, …), en la CPU, del ruido puro a la muestra).
     """
-    device, labels = _prepare_sampling(model, schedule, shape, labels, clip, device)
+    check_keywords(options, _sample, "`ddpm_sample`")
+    return _sample(model, schedule, shape, _ddpm_rule, **options)
+
+
+def _ddpm_rule(
+    schedule: NoiseSchedule, device: torch.device, shape: tuple[int, ...], clip: float | None,
+    generator: torch.Generator | None,
+) -> tuple[Iterable[int], _Update]:
     sched = schedule.to(device)
     prev_bars = torch.cat([sched.alpha_bars.new_ones(1), sched.alpha_bars[:-1]])
 
@@ -168,9 +204,7 @@ def ddpm_sample(
         noise = torch.randn(shape, generator=generator).to(device)
         return mean + sched.posterior_variances[step].sqrt() * noise
 
-    x = torch.randn(shape, generator=generator).to(device)
-    steps = range(schedule.n_steps - 1, -1, -1)
-    return _denoise(model, x, steps, labels, guidance, update, return_trajectory)
+    return range(schedule.n_steps - 1, -1, -1), update
 
 
 def _predict_x0(x: Tensor, eps: Tensor, a_bar: Tensor, clip: float | None) -> Tensor:
@@ -178,7 +212,6 @@ def _predict_x0(x: Tensor, eps: Tensor, a_bar: Tensor, clip: float | None) -> Te
     return x0 if clip is None else x0.clamp(-clip, clip)
 
 
-@torch.no_grad()
 def ddim_sample(
     model: nn.Module,
     schedule: NoiseSchedule,
@@ -186,22 +219,28 @@ def ddim_sample(
     *,
     n_steps: int | None = None,
     eta: float = 0.0,
-    labels: Tensor | None = None,
-    guidance: float = 1.0,
-    clip: float | None = None,
-    generator: torch.Generator | None = None,
-    return_trajectory: bool = False,
-    device: torch.device | str | None = None,
+    **options: Any,
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Muestreo DDIM con ``n_steps`` pasos (por defecto, los T del calendario).
 
     Entre dos pasos τ_i > τ_{i−1}: x_{τ_{i−1}} = √ᾱ_{i−1} x̂_0 + √(1 − ᾱ_{i−1} − σ²) ε̂ + σ z,
     con σ = η √((1 − ᾱ_{i−1}) / (1 − ᾱ_i)) √(1 − ᾱ_i / ᾱ_{i−1}). Con ``eta=0`` es determinista
     (solo sortea x_T); con ``eta=1`` es el muestreo ancestral de DDPM sobre esos pasos, y con los
-    T pasos coincide con :func:`ddpm_sample`.
+    T pasos coincide con :func:`ddpm_sample`. Opciones: ``labels`` (una clase por muestra, para
+    una red condicional), ``guidance`` (peso de la guía sin clasificador), ``clip`` (recorta
+    x̂_0 a [−clip, clip]), ``generator``, ``device`` y ``return_trajectory`` (devuelve también
+    los estados intermedios, en la CPU).
     """
-    device, labels = _prepare_sampling(model, schedule, shape, labels, clip, device)
+    check_keywords(options, _sample, "`ddim_sample`", own=("n_steps", "eta"))
     check_non_negative_float(eta, "eta")
+    rule = partial(_ddim_rule, n_steps=n_steps, eta=eta)
+    return _sample(model, schedule, shape, rule, **options)
+
+
+def _ddim_rule(
+    schedule: NoiseSchedule, device: torch.device, shape: tuple[int, ...], clip: float | None,
+    generator: torch.Generator | None, *, n_steps: int | None, eta: float,
+) -> tuple[Iterable[int], _Update]:
     steps = timestep_sequence(schedule.n_steps if n_steps is None else n_steps, schedule)
     a_bars = schedule.alpha_bars.to(device)
 
@@ -217,5 +256,4 @@ def ddim_sample(
             x = x + sigma * torch.randn(shape, generator=generator).to(device)
         return x
 
-    x = torch.randn(shape, generator=generator).to(device)
-    return _denoise(model, x, steps.tolist(), labels, guidance, update, return_trajectory)
+    return steps.tolist(), update

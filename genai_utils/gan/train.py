@@ -162,22 +162,24 @@ def train_gan(
         d_loss, g_loss = game.step(real, z, batch_labels)
         return {"d_loss": d_loss, "g_loss": g_loss}
 
-    history = run_with_snapshots(Trainer(step, desc=desc, progress=progress), next_batch, steps,
-                                 generator, snapshot_z, snapshot_every, device)
-    generator.eval()
-    discriminator.eval()
-    return history
+    return run_game(step, next_batch, steps, (generator, discriminator), snapshot_z,
+                    snapshot_every, device, desc=desc, progress=progress)
 
 
-def run_with_snapshots(
-    trainer: Trainer, next_batch: Callable[[], Any], steps: int, generator: nn.Module,
-    snapshot_z: torch.Tensor | None, snapshot_every: int, device: torch.device,
+def run_game(
+    step: Callable[[Any], dict[str, torch.Tensor]], next_batch: Callable[[], Any], steps: int,
+    players: tuple[nn.Module, nn.Module], snapshot_z: torch.Tensor | None, snapshot_every: int,
+    device: torch.device, *, desc: str, progress: bool,
 ) -> History:
-    """Ejecuta ``trainer`` ``steps`` pasos guardando ``generator(snapshot_z)`` en el paso 0 y
-    cada ``snapshot_every`` pasos (``history.snapshots``); con ``snapshot_every = 0``, ninguna.
+    """Juega ``steps`` pasos de ``step`` con un :class:`~genai_utils.trainer.Trainer` y deja los
+    dos ``players`` (generador y discriminador o crítico) en modo evaluación.
 
-    Lo comparten la GAN (:func:`train_gan`) y la WGAN-GP (:func:`~genai_utils.gan.train_wgan_gp`).
+    Guarda ``generator(snapshot_z)`` en el paso 0 y cada ``snapshot_every`` pasos
+    (``history.snapshots``); con ``snapshot_every = 0``, ninguna. Lo comparten la GAN
+    (:func:`train_gan`) y la WGAN-GP (:func:`~genai_utils.gan.train_wgan_gp`).
     """
+    generator = players[0]
+    trainer = Trainer(step, desc=desc, progress=progress)
 
     def snapshot(trainer: Trainer) -> None:
         if trainer.steps_done % snapshot_every == 0:
@@ -187,7 +189,10 @@ def run_with_snapshots(
     if snapshot_every:
         trainer.history.snapshots[0] = _snapshot(generator, snapshot_z, device)
         trainer.add_callback("on_step_end", snapshot)
-    return trainer.run(next_batch, steps=steps)
+    history = trainer.run(next_batch, steps=steps)
+    for player in players:
+        player.eval()
+    return history
 
 
 @torch.no_grad()

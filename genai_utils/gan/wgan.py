@@ -14,11 +14,11 @@ from tqdm.auto import tqdm
 
 from genai_utils.gan.networks import Discriminator, Generator
 from genai_utils.gan.ring_gan import RingRun, ring_run, ring_setup
-from genai_utils.gan.train import run_with_snapshots
+from genai_utils.gan.train import run_game
 from genai_utils.history import History
 from genai_utils.recipes import Recipe, get_recipe
 from genai_utils.runtime import get_device, limit_threads
-from genai_utils.trainer import Trainer, optimizer_step
+from genai_utils.trainer import optimizer_step
 from genai_utils.validation import (
     check_non_negative_float,
     check_non_negative_int,
@@ -125,11 +125,8 @@ def train_wgan_gp(
         return {"d_loss": (gp - w_dist).detach(), "g_loss": g_loss.detach(),
                 "w_dist": w_dist.detach(), "gp": gp.detach()}
 
-    history = run_with_snapshots(Trainer(step, desc=desc, progress=progress), next_batch, steps,
-                                 generator, snapshot_z, snapshot_every, device)
-    generator.eval()
-    critic.eval()
-    return history
+    return run_game(step, next_batch, steps, (generator, critic), snapshot_z, snapshot_every,
+                    device, desc=desc, progress=progress)
 
 
 def train_ring_wgan(

@@ -117,6 +117,12 @@ def amplification_factor(
     Vale 1 si el modelo reproduce la proporción de los datos, más de 1 si la **amplifica** y menos
     de 1 si la atenúa.
     """
+    share_data, share_samples = _shares(p_data, p_samples, group)
+    return share_samples / share_data
+
+
+def _shares(p_data: object, p_samples: object, group: Sequence[int]) -> tuple[float, float]:
+    """Fracción de ``group`` en los datos y en las muestras, con las comprobaciones del cociente."""
     share_data = _group_share(p_data, group, "p_data")
     share_samples = _group_share(p_samples, group, "p_samples")
     if len(p_samples) != len(p_data):
@@ -126,7 +132,7 @@ def amplification_factor(
         )
     if share_data == 0:
         raise ValueError("El grupo `group` no aparece en `p_data`: el cociente no está definido.")
-    return share_samples / share_data
+    return share_data, share_samples
 
 
 def total_variation(p: torch.Tensor, q: torch.Tensor) -> float:
@@ -146,8 +152,12 @@ class BiasReport:
 
     data_share: float
     sample_share: float
-    amplification: float
     total_variation: float
+
+    @property
+    def amplification(self) -> float:
+        """Factor de amplificación: ``sample_share / data_share`` (:func:`amplification_factor`)."""
+        return self.sample_share / self.data_share
 
     def __str__(self) -> str:
         return (f"grupo: {fmt_pct(self.data_share, 1)} en los datos, "
@@ -158,12 +168,8 @@ class BiasReport:
 
 def bias_report(p_data: torch.Tensor, p_samples: torch.Tensor, group: Sequence[int]) -> BiasReport:
     """Resume en un :class:`BiasReport` cómo cambia el peso de ``group`` de datos a muestras."""
-    return BiasReport(
-        data_share=_group_share(p_data, group, "p_data"),
-        sample_share=_group_share(p_samples, group, "p_samples"),
-        amplification=amplification_factor(p_data, p_samples, group),
-        total_variation=total_variation(p_data, p_samples),
-    )
+    data_share, sample_share = _shares(p_data, p_samples, group)
+    return BiasReport(data_share, sample_share, total_variation(p_data, p_samples))
 
 
 def skewed_subset(

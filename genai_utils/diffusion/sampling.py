@@ -32,11 +32,7 @@ from genai_utils.validation_tensors import check_model
 # --------------------------------------------------------------------------- muestreo
 @torch.no_grad()
 def guided_noise(
-    model: nn.Module,
-    x: Tensor,
-    t: Tensor,
-    labels: Tensor | None = None,
-    guidance: float = 1.0,
+    model: nn.Module, x: Tensor, t: Tensor, labels: Tensor | None = None, guidance: float = 1.0,
 ) -> Tensor:
     """Ruido predicho con guía sin clasificador: ε̃ = ε_∅ + w (ε_y − ε_∅).
 

@@ -35,13 +35,8 @@ from genai_utils.validation_tensors import check_labels, check_model
 
 # --------------------------------------------------------------------------- pérdida
 def diffusion_loss(
-    model: nn.Module,
-    x0: Tensor,
-    schedule: NoiseSchedule,
-    labels: Tensor | None = None,
-    *,
-    p_uncond: float = 0.0,
-    generator: torch.Generator | None = None,
+    model: nn.Module, x0: Tensor, schedule: NoiseSchedule, labels: Tensor | None = None, *,
+    p_uncond: float = 0.0, generator: torch.Generator | None = None,
 ) -> Tensor:
     """Pérdida simplificada de Ho et al.: E‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t)‖².
 
@@ -81,21 +76,10 @@ def _check_labels(labels: object, n: int, model: nn.Module) -> Tensor:
 
 # --------------------------------------------------------------------------- entrenamiento
 def train_denoiser(
-    model: nn.Module,
-    x0: Tensor,
-    schedule: NoiseSchedule,
-    *,
-    labels: Tensor | None = None,
-    steps: int = 2000,
-    batch_size: int = 512,
-    lr: float = 2e-3,
-    p_uncond: float = 0.1,
-    ema_decay: float = 0.995,
-    seed: int = 0,
-    device: torch.device | str | None = None,
-    desc: str = "Difusión",
-    progress: bool = True,
-    log_every: int = 50,
+    model: nn.Module, x0: Tensor, schedule: NoiseSchedule, *, labels: Tensor | None = None,
+    steps: int = 2000, batch_size: int = 512, lr: float = 2e-3, p_uncond: float = 0.1,
+    ema_decay: float = 0.995, seed: int = 0, device: torch.device | str | None = None,
+    desc: str = "Difusión", progress: bool = True, log_every: int = 50,
 ) -> History:
     """Entrena ``model`` con :func:`diffusion_loss` durante ``steps`` pasos de Adam.
 

@@ -118,20 +118,10 @@ def _answer_loss(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
 
 
 def train_sft(
-    model: GPT,
-    tokenizer: Tokenizer,
-    examples: Sequence[Instruction],
-    *,
-    steps: int,
-    batch_size: int,
-    lr: float,
-    warmup: int = 0,
-    weight_decay: float = 0.0,
-    frozen_tokens: int = 0,
-    seed: int = 0,
-    device: torch.device | str | None = None,
-    desc: str = "SFT",
-    progress: bool = True,
+    model: GPT, tokenizer: Tokenizer, examples: Sequence[Instruction], *, steps: int,
+    batch_size: int, lr: float, warmup: int = 0, weight_decay: float = 0.0,
+    frozen_tokens: int = 0, seed: int = 0, device: torch.device | str | None = None,
+    desc: str = "SFT", progress: bool = True,
 ) -> History:
     """Ajuste fino supervisado de ``model`` (en su sitio) con ``examples``; devuelve el historial.
 

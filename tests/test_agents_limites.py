@@ -11,7 +11,6 @@ verdad).
 from __future__ import annotations
 
 import faulthandler
-import importlib.util
 import json
 import os
 import sqlite3
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from guiones import cargar_guion
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -495,10 +495,7 @@ def test_temporales_huerfanos_se_borran_d3(cache_env):
 
 
 def _preparar():
-    spec = importlib.util.spec_from_file_location("preparar", ROOT / "scripts/preparar_modelos.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return cargar_guion("preparar_modelos")
 
 
 def test_preparar_modelos_no_da_por_buena_una_cache_vacia_d4(cache_env, monkeypatch, capsys):

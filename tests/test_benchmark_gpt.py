@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from guiones import cargar_guion
 
 from genai_utils.corpus import split_text
 from genai_utils.recipes import get_recipe
@@ -16,12 +15,7 @@ RAIZ = Path(__file__).resolve().parents[1]
 
 
 def _load_script():
-    ruta = RAIZ / "scripts/benchmark_gpt.py"
-    spec = importlib.util.spec_from_file_location("benchmark_gpt", ruta)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["benchmark_gpt"] = module  # las dataclasses buscan aquí su módulo
-    spec.loader.exec_module(module)
-    return module
+    return cargar_guion("benchmark_gpt")
 
 
 TEXTO = ("La atención mira hacia atrás; el modelo predice el carácter siguiente. ¿Qué año? 2026. "

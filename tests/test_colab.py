@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from guiones import cargar_guion
 
 RAIZ = Path(__file__).resolve().parents[1]
 CUADERNOS = sorted((RAIZ / "notebooks").glob("*.ipynb"))
 
 
 def _guion():
-    spec = importlib.util.spec_from_file_location("celda_colab", RAIZ / "scripts/celda_colab.py")
-    modulo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modulo)
-    return modulo
+    return cargar_guion("celda_colab")
 
 
 @pytest.mark.parametrize("ruta", CUADERNOS, ids=lambda r: r.stem)

@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from guiones import cargar_guion
 
 from genai_utils.export import bpe_tables, fingerprint, ngram_tables, source_digest
 
@@ -96,12 +97,7 @@ def test_fusiones_del_bpe_numeradas_desde_256() -> None:
 
 @pytest.mark.lento
 def test_la_exportacion_no_reentrena_si_nada_cambia(tmp_path: Path, monkeypatch) -> None:
-    import importlib.util
-
-    ruta = RAIZ / "scripts/exportar_demos.py"
-    spec = importlib.util.spec_from_file_location("exportar_demos", ruta)
-    guion = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(guion)
+    guion = cargar_guion("exportar_demos")
     monkeypatch.setattr(guion, "DESTINO", tmp_path)
     primera = guion.exportar(["vae"])
     assert primera["vae"] > 0

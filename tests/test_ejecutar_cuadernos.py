@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from guiones import cargar_guion
 from jupyter_cache import get_cache
 
 RAIZ = Path(__file__).resolve().parents[1]
@@ -15,12 +14,7 @@ RAIZ = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def guion():
-    ruta = RAIZ / "scripts/ejecutar_cuadernos.py"
-    spec = importlib.util.spec_from_file_location("ejecutar_cuadernos", ruta)
-    modulo = importlib.util.module_from_spec(spec)
-    sys.modules["ejecutar_cuadernos"] = modulo
-    spec.loader.exec_module(modulo)
-    return modulo
+    return cargar_guion("ejecutar_cuadernos")
 
 
 def _proyecto(raiz: Path, celdas: dict[str, str]) -> None:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from guiones import cargar_guion
 
 RAIZ = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def guion():
-    ruta = RAIZ / "scripts/invalidar_cache.py"
-    spec = importlib.util.spec_from_file_location("invalidar_cache", ruta)
-    modulo = importlib.util.module_from_spec(spec)
-    sys.modules["invalidar_cache"] = modulo
-    spec.loader.exec_module(modulo)
-    return modulo
+    return cargar_guion("invalidar_cache")
 
 
 def _cuaderno(ruta: Path, codigo: str, prosa: str = "Texto.") -> None:

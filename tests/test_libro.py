@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from guiones import cargar_guion
 
 pytestmark = pytest.mark.libro
 
@@ -24,12 +25,7 @@ def test_construccion_estricta_sin_avisos(libro) -> None:
 
 def test_cada_cifra_pegada_sale_de_su_cuaderno(libro) -> None:
     """Cada {glue:text} de la prosa tiene su clave en el cuaderno ejecutado (una sola fuente)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("comprobar_glue",
-                                                  RAIZ / "scripts/comprobar_glue.py")
-    guion = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(guion)
+    guion = cargar_guion("comprobar_glue")
     fuentes = guion.fuentes()
     assert sum(len(guion.referencias(t)) for _, t in fuentes) > 100, "la prosa pega sus cifras"
     problemas = guion.comprobar(RAIZ / "_build/jupyter_execute/notebooks")

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from guiones import cargar_guion
 
 RAIZ = Path(__file__).resolve().parents[1]
 
 
 def _guion():
-    spec = importlib.util.spec_from_file_location("medir_cuadernos",
-                                                  RAIZ / "scripts/medir_cuadernos.py")
-    modulo = importlib.util.module_from_spec(spec)
-    sys.modules["medir_cuadernos"] = modulo
-    spec.loader.exec_module(modulo)
-    return modulo
+    return cargar_guion("medir_cuadernos")
 
 
 def _cuaderno(ruta: Path, codigo: str) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
 
 import pytest
+from guiones import cargar_guion
 
 from genai_utils import corpus, packaged_book
 
@@ -14,11 +14,7 @@ RAIZ = Path(__file__).resolve().parents[1]
 
 
 def _empaquetador():
-    ruta = RAIZ / "scripts/empaquetar_libro.py"
-    spec = importlib.util.spec_from_file_location("empaquetar", ruta)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return cargar_guion("empaquetar_libro")
 
 
 def test_la_copia_tiene_el_indice_las_paginas_y_el_texto_de_los_cuadernos() -> None:

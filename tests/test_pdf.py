@@ -9,7 +9,6 @@ prueban siempre.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from guiones import cargar_guion
 
 pytestmark = pytest.mark.libro
 
@@ -181,9 +181,7 @@ def test_glosario_y_bibliografia() -> None:
 
 
 def test_widgets_y_demos_convertidos_en_texto() -> None:
-    spec = importlib.util.spec_from_file_location("edicion_pdf", RAIZ / "scripts/edicion_pdf.py")
-    edicion = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(edicion)
+    edicion = cargar_guion("edicion_pdf")
     texto = texto_del_pdf()
     demos = len(list((RAIZ / "book/_demos").glob("*.md"))) - 1  # menos el índice
     assert texto.count(_normaliza(edicion.FRASE_DEMO)) == demos

@@ -28,6 +28,7 @@ from torch.nn import functional as F
 
 from genai_utils.gpt import GPT
 from genai_utils.history import History
+from genai_utils.masking import IGNORE, masked_loss, next_token_rows, scored_lengths
 from genai_utils.posttraining.instructions import END, Instruction
 from genai_utils.schedules import warmup_then_cosine
 from genai_utils.trainer import Trainer
@@ -49,10 +50,6 @@ __all__ = [
     "generate_answers",
     "train_sft",
 ]
-
-#: Objetivo que no se puntúa (el valor que ``F.cross_entropy`` ignora por defecto).
-IGNORE = -100
-
 
 class Tokenizer(Protocol):
     """Lo que se necesita de un tokenizador: texto → identificadores y al revés."""
@@ -89,13 +86,7 @@ def encode_completions(
             )
         rows.append((head, tail))
     length = max(len(h) + len(t) - 1 for h, t in rows)
-    x = torch.zeros(len(rows), length, dtype=torch.long)
-    y = torch.full((len(rows), length), IGNORE, dtype=torch.long)
-    for i, (head, tail) in enumerate(rows):
-        ids = head + tail
-        x[i, : len(ids) - 1] = torch.tensor(ids[:-1])
-        y[i, len(head) - 1 : len(ids) - 1] = torch.tensor(tail)
-    return x, y
+    return next_token_rows([(h + t, [False] * len(h) + [True] * len(t)) for h, t in rows], length)
 
 
 def fits_context(tokenizer: Tokenizer, prompt: str, completion: str, context: int) -> bool:
@@ -108,13 +99,6 @@ def completion_logprobs(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
     logits, _ = model(x)
     logp = -F.cross_entropy(logits.transpose(1, 2), y, ignore_index=IGNORE, reduction="none")
     return logp.sum(dim=1)
-
-
-def _answer_loss(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
-    """Entropía cruzada media por token de respuesta."""
-    logits, _ = model(x)
-    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
-                           ignore_index=IGNORE)
 
 
 def train_sft(
@@ -147,7 +131,7 @@ def train_sft(
     x, y = encode_completions(tokenizer, [e.prompt for e in examples],
                               [e.completion for e in examples], model.config.context)
     x, y = x.to(device), y.to(device)
-    lengths = ((y != IGNORE) * torch.arange(1, y.shape[1] + 1, device=device)).max(dim=1).values
+    lengths = scored_lengths(y)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     generator = torch.Generator().manual_seed(seed)
@@ -157,7 +141,7 @@ def train_sft(
 
     def step(idx: Tensor) -> dict[str, Tensor]:
         end = int(lengths[idx].max())
-        return {"loss": _answer_loss(model, x[idx, :end], y[idx, :end])}
+        return {"loss": masked_loss(model, x[idx, :end], y[idx, :end])}
 
     trainer = Trainer(step, optimizer=optimizer, clip_grad=1.0, seed=seed, device=device,
                       schedule=partial(warmup_then_cosine, lr=lr, warmup=warmup),

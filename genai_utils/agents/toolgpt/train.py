@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from functools import partial
 
 import torch
-from torch.nn import functional as F
 
 from genai_utils.agents.toolgpt.data import ToolExample
 from genai_utils.agents.toolgpt.decoding import ToolGPT
@@ -15,6 +14,7 @@ from genai_utils.agents.toolgpt.format import format_phrases, render_turns
 from genai_utils.agents.toolgpt.vocab import WordCharVocab
 from genai_utils.agents.tools import ToolRegistry
 from genai_utils.gpt import GPT, GPTConfig
+from genai_utils.masking import masked_loss, next_token_rows, scored_lengths
 from genai_utils.recipes import get_recipe
 from genai_utils.schedules import warmup_times_cosine
 from genai_utils.trainer import Trainer
@@ -29,16 +29,14 @@ def _encode_examples(
     word_dropout: float = 0.0,
     generator: torch.Generator | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Matrices (N, context) de entrada y de objetivo; -100 donde no hay pérdida.
+    """Matrices (N, context) de entrada y de objetivo (:mod:`genai_utils.masking`).
 
     Cada tramo se tokeniza por separado, así sus fronteras coinciden con las de los tokens.
     Con ``word_dropout`` > 0 (y un vocabulario con marcadores), en cada ejemplo cada palabra
     conocida se trata como desconocida con esa probabilidad, en todas sus apariciones: el modelo
     aprende a elegir herramienta sin conocer todas las palabras y a copiar un marcador."""
-    n = len(texts)
-    x = torch.zeros(n, context, dtype=torch.long)
-    y = torch.full((n, context), -100, dtype=torch.long)
-    for i, (text, spans) in enumerate(texts):
+    rows = []
+    for text, spans in texts:
         cuts = sorted({0, len(text), *(p for span in spans for p in span)})
         ids: list[int] = []
         trained: list[bool] = []
@@ -50,11 +48,8 @@ def _encode_examples(
             trained += [any(s <= a and b <= e for s, e in spans)] * len(piece)
         if len(ids) > context + 1:
             raise ValueError(f"Un ejemplo ocupa {len(ids)} tokens y el contexto es {context}.")
-        x[i, : len(ids) - 1] = torch.tensor(ids[:-1])
-        for t in range(1, len(ids)):  # el objetivo en la posición t - 1 es el token t
-            if trained[t]:
-                y[i, t - 1] = ids[t]
-    return x, y
+        rows.append((ids, trained))
+    return next_token_rows(rows, context)
 
 
 def _words_to_drop(
@@ -129,7 +124,7 @@ def train_tool_gpt(
         rendered, vocab, context, word_dropout=word_dropout if words else 0.0, generator=generator
     )
     # Longitud útil de cada turno (hasta su último token con pérdida) y orden por longitud.
-    lengths = ((y != -100) * torch.arange(1, context + 1)).max(dim=1).values
+    lengths = scored_lengths(y)
     shuffled = torch.randperm(len(x), generator=generator)
     order = shuffled[torch.argsort(lengths[shuffled], stable=True)]
     batch_size = min(batch_size, len(x))
@@ -146,9 +141,7 @@ def train_tool_gpt(
 
     def step(batch: tuple[torch.Tensor, int]) -> dict[str, torch.Tensor]:
         idx, length = batch
-        logits, _ = model(x[idx, :length])
-        return {"loss": F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                        y[idx, :length].reshape(-1), ignore_index=-100)}
+        return {"loss": masked_loss(model, x[idx, :length], y[idx, :length])}
 
     # Calentamiento corto (50 pasos) y decaimiento coseno.
     trainer = Trainer(step, optimizer=optimizer, clip_grad=1.0,

@@ -2,7 +2,9 @@
 forma que se usa y las variantes que no.
 
 Se revisan la prosa de ``book/``, las celdas de texto de los cuadernos, las cadenas y los
-comentarios de sus celdas de código, y los docstrings, mensajes y comentarios de ``genai_utils``.
+comentarios de sus celdas de código, y los docstrings, mensajes y comentarios de ``genai_utils``
+(también los de sus archivos TOML, como los textos de los comprobadores en
+``genai_utils/exercises/textos.toml``).
 Además, cada entrada del glosario tiene que aparecer en el texto (un glosario no define palabras
 que el libro no usa) y el sitio construido no puede contener las frases rotas que produce una
 referencia ``{doc}`` mal encajada.
@@ -61,6 +63,21 @@ def _cadenas_y_comentarios(codigo: str) -> list[str]:
     return trozos
 
 
+def _cadenas_toml(contenido: str) -> list[str]:
+    """Los textos con espacios (frases) y los comentarios de un archivo TOML."""
+    trozos = [ln for ln in contenido.splitlines() if ln.lstrip().startswith("#")]
+    pendientes = [tomllib.loads(contenido)]
+    while pendientes:
+        valor = pendientes.pop()
+        if isinstance(valor, dict):
+            pendientes.extend(valor.values())
+        elif isinstance(valor, list):
+            pendientes.extend(valor)
+        elif isinstance(valor, str) and " " in valor:
+            trozos.append(valor)
+    return trozos
+
+
 @cache
 def textos() -> dict[str, str]:
     """Texto revisable de cada archivo, ya sin código en línea ni fórmulas."""
@@ -80,6 +97,9 @@ def textos() -> dict[str, str]:
     for py in sorted((RAIZ / "genai_utils").rglob("*.py")):
         trozos = [_DOCTEST.sub(" ", t) for t in _cadenas_y_comentarios(py.read_text("utf-8"))]
         salida[str(py.relative_to(RAIZ))] = _limpiar("\n".join(trozos))
+    for datos in sorted((RAIZ / "genai_utils").rglob("*.toml")):
+        trozos = _cadenas_toml(datos.read_text("utf-8"))
+        salida[str(datos.relative_to(RAIZ))] = _limpiar("\n".join(trozos))
     return salida
 
 
@@ -106,6 +126,13 @@ def test_sin_variantes_prohibidas(regla: dict) -> None:
         f"Se usa otra forma en lugar de «{regla['preferida']}» ({len(errores)} casos):\n"
         + "\n".join(errores[:40])
     )
+
+
+def test_se_revisan_los_textos_de_los_comprobadores() -> None:
+    """Las pistas y los mensajes de ``textos.toml`` entran en la revisión, como los del código."""
+    revisado = textos()["genai_utils/exercises/textos.toml"]
+    assert "Tu atención coincide con la de referencia" in revisado
+    assert "Los textos largos se parten" in revisado  # y sus comentarios
 
 
 def test_las_reglas_detectan_lo_que_prohiben() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, texts
 
 __all__ = [
     "check_bigram_counts",
@@ -68,13 +68,8 @@ def check_gaussian_log_likelihood(fn: Callable[[Tensor, float, float], Any]) -> 
         (torch.tensor([1.0, 2.0, 3.0]), 2.0, 0.5, "σ = 0,5"),
         (torch.tensor([-1.5, 0.3, 2.2, 4.0]), 1.0, 2.0, "σ = 2"),
     ]
-    hint = (
-        "log N(x; μ, σ²) = −½·log(2πσ²) − (x − μ)²/(2σ²). Ojo: σ² es la varianza (no σ), y hay que "
-        "sumar sobre todos los datos."
-    )
     return check_reference(
-        fn, _gaussian_log_likelihood, inputs, hint=hint,
-        success="Tu log-verosimilitud coincide con la de referencia.",
+        fn, _gaussian_log_likelihood, inputs, **texts("conceptos.verosimilitud_gaussiana")
     )
 
 
@@ -84,19 +79,13 @@ def check_bigram_counts(fn: Callable[[str, list[str]], Any]) -> Feedback:
     ``counts[i, j]`` es el número de veces que el carácter ``vocab[j]`` aparece justo después de
     ``vocab[i]`` en ``text``.
     """
-    texts = [
+    samples = [
         ("abab", ["a", "b"]),
         ("hola ola", [" ", "a", "h", "l", "o"]),
         ("aaab", ["a", "b", "c"]),
     ]
-    inputs = [(t, v, repr(t)) for t, v in texts]
-    hint = (
-        "recorre los pares consecutivos (text[t], text[t + 1]); la fila es el carácter "
-        "anterior y la columna, el siguiente. Una matriz de ceros se crea con torch.zeros(V, V)."
-    )
-    return check_reference(
-        fn, _bigram_counts, inputs, hint=hint, success="Tus recuentos de bigramas son correctos."
-    )
+    inputs = [(t, v, repr(t)) for t, v in samples]
+    return check_reference(fn, _bigram_counts, inputs, **texts("conceptos.bigramas"))
 
 
 def check_conditional_probs(fn: Callable[[Tensor, float], Any]) -> Feedback:
@@ -115,14 +104,8 @@ def check_conditional_probs(fn: Callable[[Tensor, float], Any]) -> Feedback:
         (a, 1.0, "α = 1"),
         (b, 0.5, "una fila sin recuentos, α = 0,5"),
     ]
-    hint = (
-        "cada fila corresponde a un carácter anterior: suma α a todos los recuentos y divide "
-        "cada fila por su propia suma (counts.sum(dim=1, keepdim=True)), no por la suma total "
-        "ni por columnas."
-    )
     return check_reference(
-        fn, _conditional_probs, inputs, hint=hint,
-        success="Cada fila es ahora una distribución p(siguiente | anterior).",
+        fn, _conditional_probs, inputs, **texts("conceptos.probabilidades_condicionales")
     )
 
 
@@ -137,15 +120,7 @@ def check_temperature(fn: Callable[[Tensor, float], Any]) -> Feedback:
         (batch, 2.0, "un lote de dos filas, T = 2"),
         (big, 1.0, "logits muy grandes: ¿es estable tu cálculo?"),
     ]
-    hint = (
-        "divide los logits por la temperatura (no multipliques) y aplica softmax sobre la última "
-        "dimensión (dim=-1). Para evitar desbordamientos, resta antes el máximo o usa "
-        "torch.softmax."
-    )
-    return check_reference(
-        fn, _temperature, inputs, hint=hint,
-        success="Tu softmax con temperatura es correcto y estable.",
-    )
+    return check_reference(fn, _temperature, inputs, **texts("conceptos.temperatura"))
 
 
 def check_pca_reconstruction(fn: Callable[[Tensor, int], Any]) -> Feedback:
@@ -156,19 +131,13 @@ def check_pca_reconstruction(fn: Callable[[Tensor, int], Any]) -> Feedback:
     ) + torch.tensor([5.0, -2.0, 1.0, 0.0])
     x2 = torch.rand(20, 6, generator=gen) * 3 + 1
     inputs = [(x1, 1, "k = 1"), (x1, 2, "k = 2"), (x2, 3, "datos con media lejos de 0, k = 3")]
-    hint = (
-        "centra los datos (resta la media de cada columna), calcula torch.linalg.svd(xc, "
-        "full_matrices=False), toma W = Vh[:k], proyecta z = xc @ W.T, vuelve con z @ W y suma "
-        "la media."
-    )
     return check_reference(
         fn,
         lambda x, k: _pca_reconstruction(x, k).to(torch.float32),
         inputs,
         rtol=1e-3,
         atol=1e-3,
-        hint=hint,
-        success="Tu reconstrucción con PCA coincide con la de referencia.",
+        **texts("conceptos.reconstruccion_pca"),
     )
 
 
@@ -182,16 +151,4 @@ d) p(x, y): la distribución conjunta de datos y etiquetas."""
 
 def check_discriminative_vs_generative(answer: Any) -> Feedback:
     """Corrige la pregunta :data:`DISCRIMINATIVE_QUESTION` (respuesta: una letra de la a a la d)."""
-    return check_choice_answer(
-        answer,
-        "b",
-        ("a", "b", "c", "d"),
-        explanation=(
-            "Un modelo discriminativo aprende p(y | x): separa clases, pero no sabe generar "
-            "datos x nuevos. Las opciones a), c) y d) describen modelos generativos."
-        ),
-        hint=(
-            "piensa en qué recibe el clasificador como entrada y qué devuelve: ¿puede producir una "
-            "imagen nueva, o solo decir a qué clase pertenece una dada?"
-        ),
-    )
+    return check_choice_answer(answer, "b", **texts("conceptos.discriminativo_generativo"))

@@ -4,6 +4,8 @@
 * :func:`check_function`: llama a la función del lector con casos de prueba y compara el resultado.
 * :func:`check_choice_answer`: corrige una pregunta de opción múltiple.
 * :func:`close`: comparación con tolerancia de números, tensores, arrays y listas.
+* :func:`texts` y :func:`text`: las pistas y los mensajes de cada ejercicio, que viven en
+  ``textos.toml`` (junto a este módulo) y se leen la primera vez que hacen falta.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import copy
 import html
 import math
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,16 +26,56 @@ import torch
 __all__ = [
     "Case",
     "Feedback",
+    "MissingTextError",
     "check_choice_answer",
     "check_function",
     "check_reference",
     "close",
+    "text",
+    "texts",
 ]
 
 NOT_IMPLEMENTED_MESSAGE = (
     "Aún no has escrito tu solución: sustituye la línea «raise NotImplementedError(…)» por tu "
     "código y vuelve a ejecutar la celda."
 )
+
+TEXTS_PATH = Path(__file__).with_name("textos.toml")
+CHOICE_LETTERS = ("a", "b", "c", "d")
+# Claves de cada ejercicio en textos.toml y opción de los comprobadores que las recibe.
+_TEXT_OPTIONS = {"pista": "hint", "acierto": "success"}
+
+
+class MissingTextError(LookupError):
+    """Un comprobador pide a ``textos.toml`` una clave que no está (o que no es un texto)."""
+
+
+@cache
+def _texts_table() -> dict[str, Any]:
+    """Todo ``textos.toml``, leído una sola vez, la primera vez que un comprobador lo necesita."""
+    with TEXTS_PATH.open("rb") as file:
+        return tomllib.load(file)
+
+
+def text(key: str) -> str:
+    """El texto de ``textos.toml`` con la clave ``capítulo.ejercicio.clave`` (p. ej.
+    ``"gan.equilibrio.acierto"``); lanza :class:`MissingTextError` si no existe."""
+    node: Any = _texts_table()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            where = f"{TEXTS_PATH.name} (no hay «{part}»)"
+            raise MissingTextError(f"Falta el texto «{key}» en {where}.")
+        node = node[part]
+    if not isinstance(node, str):
+        raise MissingTextError(f"«{key}» en {TEXTS_PATH.name} es una tabla, no un texto.")
+    return node
+
+
+def texts(exercise: str) -> dict[str, str]:
+    """La pista y el mensaje de acierto del ejercicio ``capítulo.ejercicio`` de ``textos.toml``,
+    como opciones ``hint`` y ``success`` para :func:`check_reference`, :func:`check_function` o
+    :func:`check_choice_answer` (``**texts("transformers.atencion")``)."""
+    return {option: text(f"{exercise}.{key}") for key, option in _TEXT_OPTIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -51,12 +96,12 @@ class Feedback:
 
     def __str__(self) -> str:
         if self.correct:
-            text = "✅ ¡Correcto!"
-            return f"{text} {self.message}".rstrip() if self.message else text
-        text = f"✏️ {self.message}" if self.pending else f"❌ Todavía no: {self.message}"
+            shown = "✅ ¡Correcto!"
+            return f"{shown} {self.message}".rstrip() if self.message else shown
+        shown = f"✏️ {self.message}" if self.pending else f"❌ Todavía no: {self.message}"
         if self.hint:
-            text += f"\nPista: {self.hint}"
-        return text
+            shown += f"\nPista: {self.hint}"
+        return shown
 
     def _repr_markdown_(self) -> str:
         return str(self).replace("\n", "  \n")
@@ -148,11 +193,11 @@ def _short(value: Any) -> str:
         if tensor.numel() == 1:
             item = tensor.item()
             return str(item) if isinstance(item, bool) else _sig(item, 6)
-        text = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12,
-                               separator="; ", formatter={"float_kind": _short_float})
-        return text.replace("\n", " ")
-    text = repr(value)
-    return text if len(text) <= 120 else text[:117] + "…"
+        shown = np.array2string(tensor.numpy(), precision=4, suppress_small=True, threshold=12,
+                                separator="; ", formatter={"float_kind": _short_float})
+        return shown.replace("\n", " ")
+    shown = repr(value)
+    return shown if len(shown) <= 120 else shown[:117] + "…"
 
 
 def _describe_case(case: Case, index: int) -> str:
@@ -227,12 +272,15 @@ def check_reference(
 def check_choice_answer(
     answer: Any,
     correct: str,
-    options: Sequence[str],
+    options: Sequence[str] = CHOICE_LETTERS,
     *,
-    explanation: str,
+    success: str,
     hint: str | None = None,
 ) -> Feedback:
-    """Corrige una pregunta de opción múltiple (``"a"``…``"d"``, sin distinguir mayúsculas)."""
+    """Corrige una pregunta de opción múltiple (``"a"``…``"d"``, sin distinguir mayúsculas).
+
+    ``success`` es la explicación que acompaña al acierto; ``hint``, la pista de cada fallo.
+    """
     valid = ", ".join(f"«{o}»" for o in options)
     if answer is None or answer is Ellipsis:
         message = f"Aún no has respondido: escribe una de las opciones {valid}."
@@ -243,4 +291,4 @@ def check_choice_answer(
         )
     if answer.strip().lower() != correct:
         return Feedback(False, f"la opción «{answer.strip().lower()}» no es la correcta.", hint)
-    return Feedback(True, explanation)
+    return Feedback(True, success)

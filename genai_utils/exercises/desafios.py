@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, texts
 
 __all__ = [
     "check_membership_auc",
@@ -77,15 +77,7 @@ def check_watermark_z(fn: Callable[[int, int, float], Any]) -> Feedback:
         (25, 100, 0.5, "menos verdes de lo esperado"),
         (30, 30, 0.5, "todos los tokens verdes"),
     ]
-    hint = (
-        "Resta a los verdes la media esperada sin marca, γ·T, y divide por la desviación típica "
-        "de la binomial, √(T·γ·(1 − γ)), donde T es el total de tokens. El resultado es "
-        "negativo si hay menos verdes de lo esperado."
-    )
-    return check_reference(
-        fn, _watermark_z, inputs, hint=hint,
-        success="Tu puntuación z coincide con la prueba de detección de la marca de agua.",
-    )
+    return check_reference(fn, _watermark_z, inputs, **texts("desafios.marca_de_agua"))
 
 
 def check_membership_auc(fn: Callable[[Sequence[float], Sequence[float]], Any]) -> Feedback:
@@ -102,14 +94,7 @@ def check_membership_auc(fn: Callable[[Sequence[float], Sequence[float]], Any]) 
         ([0.5, 0.5, 0.5], [0.5, 0.5], "todo empates: azar"),
         ([2.0, -1.0, 0.5, 1.5], [0.0, 1.0, -2.0], "cuatro miembros y tres no miembros"),
     ]
-    hint = (
-        "Recorre todos los pares (miembro, no miembro): suma 1 si el miembro puntúa más, 0,5 si "
-        "empatan y 0 si puntúa menos; divide por el número de pares."
-    )
-    return check_reference(
-        fn, _membership_auc, inputs, hint=hint,
-        success="Tu AUC coincide con el de referencia, empates incluidos.",
-    )
+    return check_reference(fn, _membership_auc, inputs, **texts("desafios.auc_pertenencia"))
 
 
 def check_training_cost(fn: Callable[[float, float, float, float], Any]) -> Feedback:
@@ -125,14 +110,8 @@ def check_training_cost(fn: Callable[[float, float, float, float], Any]) -> Feed
         (70e9, 1.4e12, 2048 * 312e12, 0.5, "70 000 millones de parámetros, 1,4 billones de tokens"),
         (1e6, 1e8, 1e11, 0.25, "un modelo pequeño en una CPU"),
     ]
-    hint = (
-        "Operaciones = 6 · N · D (2 por parámetro y token hacia delante, 4 hacia atrás). "
-        "Segundos = operaciones / (operaciones por segundo de pico × fracción aprovechada); "
-        "un día tiene 86 400 s."
-    )
     return check_reference(
-        fn, _training_cost, inputs, hint=hint, rtol=1e-3,
-        success="Sabes estimar el cálculo de un entrenamiento y cuánto tarda en una máquina dada.",
+        fn, _training_cost, inputs, rtol=1e-3, **texts("desafios.coste_entrenamiento")
     )
 
 
@@ -149,15 +128,7 @@ def check_ngram_overlap(fn: Callable[[Sequence[str], Sequence[str], int], Any]) 
         ("el gato el gato come".split(), "el gato".split(), 2, "n-gramas repetidos"),
         ("hola".split(), training, 2, "texto más corto que n"),
     ]
-    hint = (
-        "Forma los n-gramas como tuplas tuple(tokens[i:i + n]) para i de 0 a len(tokens) − n; "
-        "guarda los del entrenamiento en un conjunto y cuenta cuántos de los generados están en "
-        "él. Divide por el número de n-gramas generados, no por el de n-gramas distintos."
-    )
-    return check_reference(
-        fn, _ngram_overlap, inputs, hint=hint,
-        success="Tu medida de solapamiento literal coincide con la de referencia.",
-    )
+    return check_reference(fn, _ngram_overlap, inputs, **texts("desafios.solapamiento_ngramas"))
 
 
 def check_model_memory_question(answer: Any) -> Feedback:
@@ -169,13 +140,4 @@ def check_model_memory_question(answer: Any) -> Feedback:
        fragmentos, pero no consulta fuentes salvo que alguien le añada herramientas.
     d) Una copia comprimida, sin pérdida, de todo su entrenamiento.
     """
-    return check_choice_answer(
-        answer, "c", ["a", "b", "c", "d"],
-        explanation=(
-            "Un modelo entrenado guarda parámetros, no documentos. Puede reproducir fragmentos que "
-            "vio muchas veces (memorización), pero no navega ni consulta nada: la búsqueda o la "
-            "recuperación de documentos se le añaden a propósito, como en los agentes del "
-            "capítulo 6."
-        ),
-        hint="Piensa en qué se guarda al terminar el entrenamiento del GPT del capítulo 5.",
-    )
+    return check_choice_answer(answer, "c", **texts("desafios.memoria_modelo"))

@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, texts
 
 __all__ = [
     "GENERATION_QUESTION",
@@ -85,13 +85,7 @@ def check_forward_noising(fn: Callable[[Tensor, Tensor, Tensor, Tensor], Any]) -
         (x2, torch.tensor([0, 3, 6, 9]), a, e2, "un paso distinto para cada punto"),
         (x4, torch.tensor([9, 1, 5]), a, e4, "imágenes (N, 1, 8, 8)"),
     ]
-    hint = (
-        "toma ᾱ_t = alpha_bars[t] (uno por ejemplo) y dale forma (N, 1, …) para que multiplique "
-        "a cada ejemplo, por ejemplo con .reshape(-1, *[1] * (x0.ndim - 1)). Ojo: son raíces "
-        "cuadradas, √ᾱ_t y √(1 − ᾱ_t), no ᾱ_t y 1 − ᾱ_t."
-    )
-    return check_reference(fn, _forward_noising, inputs, hint=hint,
-                           success="Tu forma cerrada del proceso directo es correcta.")
+    return check_reference(fn, _forward_noising, inputs, **texts("difusion.ruido_directo"))
 
 
 def check_ddim_step(fn: Callable[[Tensor, Tensor, float, float], Any]) -> Feedback:
@@ -109,13 +103,9 @@ def check_ddim_step(fn: Callable[[Tensor, Tensor, float, float], Any]) -> Feedba
         (x, e, 0.05, 0.3, "mucho ruido: ᾱ_t = 0,05"),
         (img, img_e, 0.9, 1.0, "el último paso, ᾱ_prev = 1: devuelve x̂_0"),
     ]
-    hint = (
-        "despeja x_0 de x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε y vuelve a mezclarlo con el MISMO ε, pero "
-        "con los pesos del paso anterior: √ᾱ_prev y √(1 − ᾱ_prev). Con η = 0 no se suma ruido "
-        "nuevo."
+    return check_reference(
+        fn, _ddim_step, inputs, rtol=1e-4, atol=1e-5, **texts("difusion.paso_ddim")
     )
-    return check_reference(fn, _ddim_step, inputs, hint=hint, rtol=1e-4, atol=1e-5,
-                          success="Tu paso de DDIM coincide con el de referencia.")
 
 
 def check_classifier_free_guidance(fn: Callable[[Tensor, Tensor, float], Any]) -> Feedback:
@@ -128,12 +118,7 @@ def check_classifier_free_guidance(fn: Callable[[Tensor, Tensor, float], Any]) -
         (c, u, 0.0, "w = 0: la incondicional"),
         (c, u, 3.0, "w = 3: guía fuerte"),
     ]
-    hint = (
-        "parte de la predicción incondicional y muévete w veces la diferencia (condicional − "
-        "incondicional). Comprueba que con w = 1 sale exactamente eps_cond."
-    )
-    return check_reference(fn, _guidance, inputs, hint=hint,
-                          success="Tu guía sin clasificador es correcta.")
+    return check_reference(fn, _guidance, inputs, **texts("difusion.guia_sin_clasificador"))
 
 
 def check_flow_path(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedback:
@@ -149,13 +134,7 @@ def check_flow_path(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedback:
         (x2, e2, torch.tensor([1.0, 0.25, 0.5, 0.75]), "un tiempo distinto para cada punto"),
         (x4, e4, torch.tensor([0.1, 0.9, 1.0]), "imágenes (N, 1, 8, 8)"),
     ]
-    hint = (
-        "es una media ponderada: peso 1 − t para el dato y t para el ruido. Dale a t la forma "
-        "(N, 1, …) para que multiplique a cada ejemplo, por ejemplo con "
-        ".reshape(-1, *[1] * (x0.ndim - 1)). Sin raíces cuadradas: eso era la difusión."
-    )
-    return check_reference(fn, _flow_path, inputs, hint=hint,
-                           success="Tu camino recto entre datos y ruido es correcto.")
+    return check_reference(fn, _flow_path, inputs, **texts("difusion.camino_recto"))
 
 
 def check_euler_sampler(fn: Callable[[Callable[[Tensor, float], Tensor], Tensor, int], Any],
@@ -173,12 +152,7 @@ def check_euler_sampler(fn: Callable[[Callable[[Tensor, float], Tensor], Tensor,
         (_gaussian_velocity(2.0, 0.5), x1, 10, "diez pasos"),
         (_gaussian_velocity(-1.0, 0.2), img, 4, "imágenes y cuatro pasos"),
     ]
-    hint = (
-        "el tiempo baja de 1 a 0: en el paso i (desde 0) evalúa la velocidad en t = 1 − i·h, "
-        "no en t = 0, y RESTA h veces la velocidad (vas del ruido hacia los datos)."
-    )
-    return check_reference(fn, _euler, inputs, hint=hint, rtol=1e-4, atol=1e-5,
-                           success="Tu muestreador de Euler coincide con el de referencia.")
+    return check_reference(fn, _euler, inputs, rtol=1e-4, atol=1e-5, **texts("difusion.euler"))
 
 
 GENERATION_QUESTION = """Un modelo de difusión ya entrenado va a generar una imagen nueva.
@@ -191,17 +165,4 @@ d) De una imagen en blanco que la red va rellenando píxel a píxel."""
 
 def check_generation_start(answer: Any) -> Feedback:
     """Corrige la pregunta :data:`GENERATION_QUESTION` (respuesta: una letra de la a a la d)."""
-    return check_choice_answer(
-        answer,
-        "c",
-        ("a", "b", "c", "d"),
-        explanation=(
-            "La generación parte de ruido puro y lo va limpiando con la red. Los datos reales "
-            "solo se usan al entrenar, cuando se les añade ruido con el proceso directo. La "
-            "opción b) describe la edición de imágenes (SDEdit), no la generación desde cero."
-        ),
-        hint=(
-            "si partiera de una imagen real, ¿cómo podría generar algo que no está en los datos? "
-            "Piensa en qué distribución es x_T cuando T es grande."
-        ),
-    )
+    return check_choice_answer(answer, "c", **texts("difusion.inicio_generacion"))

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, text, texts
 from genai_utils.report import fmt_sig
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
 
 # ---------------------------------------------------------------- soluciones de referencia
 def _optimal_discriminator(p_data: Tensor, p_model: Tensor) -> Tensor:
-    p_data, p_model = p_data.to(torch.float64), p_model.to(torch.float64)
-    return p_data / (p_data + p_model)
+    p_data = p_data.to(torch.float64)
+    return p_data / (p_data + p_model.to(torch.float64))
 
 
 def _nonsaturating_loss(fake_logits: Tensor) -> Tensor:
@@ -73,15 +73,7 @@ def check_optimal_discriminator(fn: Callable[[Tensor, Tensor], Any]) -> Feedback
         (_gaussian_pdf(x, 0.0, 1.0), _gaussian_pdf(x, 1.0, 1.0),
          "dos gaussianas N(0, 1) y N(1, 1) en x = −3, …, 3"),
     ]
-    hint = (
-        "D*(x) = p_datos(x) / (p_datos(x) + p_g(x)): la fracción de la densidad total que "
-        "corresponde a los datos reales. Donde solo hay datos vale 1; donde solo hay muestras "
-        "falsas, 0; y 1/2 donde las dos densidades coinciden."
-    )
-    return check_reference(
-        fn, _optimal_discriminator, inputs, hint=hint,
-        success="Tu discriminador óptimo coincide con D* en todos los casos.",
-    )
+    return check_reference(fn, _optimal_discriminator, inputs, **texts("gan.discriminador_optimo"))
 
 
 def check_nonsaturating_loss(fn: Callable[[Tensor], Any]) -> Feedback:
@@ -95,15 +87,8 @@ def check_nonsaturating_loss(fn: Callable[[Tensor], Any]) -> Feedback:
         (torch.tensor([2.0, -1.0, 0.5]), "logits variados"),
         (torch.tensor([-200.0, -3.0]), "un logit muy negativo: ¿es estable tu cálculo?"),
     ]
-    hint = (
-        "el generador minimiza −log D(G(z)), no log(1 − D(G(z))). Como D = sigmoid(logit), "
-        "−log sigmoid(l) = softplus(−l): usa torch.nn.functional.softplus (o logsigmoid) en vez "
-        "de calcular log(torch.sigmoid(l)), que da −inf cuando l es muy negativo. Promedia con "
-        ".mean()."
-    )
     return check_reference(
-        fn, _nonsaturating_loss, inputs, hint=hint, rtol=1e-4, atol=1e-5,
-        success="Tu pérdida no saturante es correcta y estable.",
+        fn, _nonsaturating_loss, inputs, rtol=1e-4, atol=1e-5, **texts("gan.perdida_no_saturante")
     )
 
 
@@ -125,14 +110,8 @@ def check_gradient_penalty(fn: Callable[[Any, Tensor, Tensor, Tensor], Any]) -> 
         (_LinearCritic([3.0, 4.0]), real, fake, eps, "crítico lineal con ‖w‖ = 5: 10·(5 − 1)²"),
         (mlp, real, fake, eps, "un perceptrón pequeño: el gradiente cambia de un punto a otro"),
     ]
-    hint = (
-        "interpola x̂ = eps·reales + (1 − eps)·falsas, márcalo con .requires_grad_(True), calcula "
-        "el gradiente de critico(x̂).sum() respecto de x̂ con torch.autograd.grad, toma su norma "
-        "por filas (.norm(dim=1)) y promedia 10·(norma − 1)²."
-    )
     return check_reference(
-        fn, _gradient_penalty, inputs, hint=hint, rtol=1e-4, atol=1e-6,
-        success="Tu penalización del gradiente coincide con la de WGAN-GP en todos los casos.",
+        fn, _gradient_penalty, inputs, rtol=1e-4, atol=1e-6, **texts("gan.penalizacion_gradiente")
     )
 
 
@@ -149,44 +128,21 @@ d) Porque la penalización añade una sigmoide a la salida del crítico."""
 
 def check_lipschitz_answer(answer: Any) -> Feedback:
     """Corrige la pregunta :data:`LIPSCHITZ_QUESTION` (respuesta: una letra de la a a la d)."""
-    return check_choice_answer(
-        answer,
-        "b",
-        ("a", "b", "c", "d"),
-        explanation=(
-            "Recortar cada peso a una caja acota la constante de Lipschitz, pero de forma muy "
-            "burda: el crítico acaba cerca de funciones casi lineales por tramos y saturadas, y "
-            "su capacidad depende del recorte. El crítico óptimo de la distancia de Wasserstein "
-            "tiene gradiente de norma 1 en los segmentos que unen datos y muestras, y eso es lo "
-            "que pide la penalización, solo donde importa. El crítico sigue debiendo ser "
-            "Lipschitz (c) y no lleva sigmoide (d)."
-        ),
-        hint=(
-            "piensa en qué familia de funciones puede representar una red con todos los pesos "
-            "en [−0,01; 0,01], y en qué cumple el crítico óptimo entre datos y muestras."
-        ),
-    )
+    return check_choice_answer(answer, "b", **texts("gan.lipschitz"))
 
 
 def check_equilibrium_value(value: Any) -> Feedback:
     """Ejercicio: el valor del juego ``V(D*, G)`` cuando ``p_g = p_datos`` (un número)."""
     expected = -math.log(4)
-    hint = (
-        "si p_g = p_datos, entonces D*(x) = 1/2 en todas partes; sustituye en "
-        "V = E[log D(x)] + E[log(1 − D(G(z)))]."
-    )
+    hint = text("gan.equilibrio.pista")
     if value is None or value is Ellipsis:
-        return Feedback(False, "Aún no has respondido: escribe un número.", hint, pending=True)
+        return Feedback(False, text("gan.equilibrio.sin_respuesta"), hint, pending=True)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return Feedback(False, f"la respuesta debe ser un número; recibí {value!r}.", hint)
     if abs(value - expected) > 1e-3:
         mensaje = f"{fmt_sig(value, 4)} no es el valor del juego en el equilibrio."
         return Feedback(False, mensaje, hint)
-    return Feedback(
-        True,
-        "V = log ½ + log ½ = −log 4 ≈ −1,386. Es el mínimo de C(G) = −log 4 + 2·JS(p_datos ‖ p_g): "
-        "la divergencia de Jensen-Shannon vale 0 solo cuando las dos distribuciones coinciden.",
-    )
+    return Feedback(True, text("gan.equilibrio.acierto"))
 
 
 COLLAPSE_QUESTION = """Una GAN se entrena con los 8 modos del anillo. En los puntos de control,
@@ -201,19 +157,4 @@ d) El generador memoriza los datos de entrenamiento."""
 
 def check_collapse_diagnosis(answer: Any) -> Feedback:
     """Corrige la pregunta :data:`COLLAPSE_QUESTION` (respuesta: una letra de la a a la d)."""
-    return check_choice_answer(
-        answer,
-        "b",
-        ("a", "b", "c", "d"),
-        explanation=(
-            "Es colapso de modos con oscilación: cada paso del generador lleva sus muestras a "
-            "la zona que el discriminador considera ahora más «real»; el discriminador aprende a "
-            "rechazarla y el generador salta a otro modo. En el equilibrio (c) las muestras "
-            "cubrirían los 8 modos; si el discriminador hubiese ganado (a) su pérdida sería "
-            "casi cero; y memorizar (d) copiaría datos de todos los modos."
-        ),
-        hint=(
-            "fíjate en dos cosas: cuántos modos cubren las muestras y si ese modo se queda quieto. "
-            "¿Qué pasaría con la pérdida del discriminador si hubiese ganado del todo?"
-        ),
-    )
+    return check_choice_answer(answer, "b", **texts("gan.colapso"))

@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from genai_utils.bpe import merge_pair
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, texts
 from genai_utils.report import fmt_num
 
 __all__ = [
@@ -79,13 +79,8 @@ def check_causal_mask(fn: Callable[[int], Any]) -> Feedback:
         return bool((obtained.to(torch.bool) == expected).all())
 
     inputs = [(size, f"T = {size}") for size in (1, 3, 6)]
-    hint = (
-        "La fila i es la posición que pregunta y la columna j la que se mira: solo se permite "
-        "j ≤ i (la diagonal y lo que queda por debajo). Prueba con torch.ones(T, T).tril()."
-    )
     return check_reference(
-        fn, _causal_mask, inputs, compare=compare, hint=hint,
-        success="Tu máscara deja que cada posición vea solo el pasado y a sí misma.",
+        fn, _causal_mask, inputs, compare=compare, **texts("transformers.mascara_causal")
     )
 
 
@@ -99,13 +94,8 @@ def check_attention(fn: Callable[[Tensor, Tensor, Tensor, bool], Any]) -> Feedba
     for shape, causal in (((4, 8), False), ((5, 8), True), ((2, 6, 16), True)):
         q, k, v = (torch.randn(*shape, generator=gen) for _ in range(3))
         inputs.append((q, k, v, causal, f"forma {shape}, {'causal' if causal else 'sin máscara'}"))
-    hint = (
-        "Puntuaciones = q @ k.transpose(-2, -1) / √d, con d = q.shape[-1]; si causal, pon −∞ "
-        "donde j > i; softmax sobre la última dimensión (cada fila suma 1) y multiplica por v."
-    )
     return check_reference(
-        fn, _attention, inputs, hint=hint, rtol=1e-4, atol=1e-5,
-        success="Tu atención coincide con la de referencia, con y sin máscara causal.",
+        fn, _attention, inputs, rtol=1e-4, atol=1e-5, **texts("transformers.atencion")
     )
 
 
@@ -120,14 +110,7 @@ def check_perplexity(fn: Callable[[float, int, int], Any]) -> Feedback:
         (1.4, 500, 500, "pérdida de 1,4 nats con tokens de carácter"),
         (3.0, 250, 1000, "tokens BPE de 4 caracteres de media"),
     ]
-    hint = (
-        "La perplejidad es exp(pérdida media en nats). Para bits por carácter: pérdida total = "
-        "pérdida media × tokens; divide por el número de caracteres y por ln 2."
-    )
-    return check_reference(
-        fn, _perplexity, inputs, hint=hint,
-        success="Sabes pasar de la entropía cruzada a perplejidad y a bits por carácter.",
-    )
+    return check_reference(fn, _perplexity, inputs, **texts("transformers.perplejidad"))
 
 
 def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Feedback:
@@ -147,13 +130,8 @@ def check_bpe_merge(fn: Callable[[list[int], tuple[int, int], int], Any]) -> Fee
     def compare(obtained: Any, expected: list[int]) -> bool:
         return isinstance(obtained, list | tuple) and [int(i) for i in obtained] == expected
 
-    hint = (
-        "Recorre la lista con un índice i: si (ids[i], ids[i + 1]) es el par, añade new_id y "
-        "salta dos posiciones; si no, copia ids[i] y avanza una."
-    )
     return check_reference(
-        fn, merge_pair, inputs, compare=compare, hint=hint,
-        success="Tu fusión reproduce un paso del entrenamiento de BPE.",
+        fn, merge_pair, inputs, compare=compare, **texts("transformers.fusion_bpe")
     )
 
 
@@ -166,15 +144,7 @@ def check_heads_question(answer: Any) -> Feedback:
     c) Copias idénticas de la misma atención para promediar el ruido.
     d) Las posiciones de la secuencia a las que se presta atención.
     """
-    return check_choice_answer(
-        answer, "b", ["a", "b", "c", "d"],
-        explanation=(
-            "Las cabezas trabajan en paralelo dentro de una misma capa; lo que se apila son las "
-            "capas (bloques). Cada cabeza tiene sus proyecciones y puede fijarse en relaciones "
-            "distintas."
-        ),
-        hint="Piensa en la forma del tensor (B, cabezas, T, d): ¿hay un bucle entre cabezas?",
-    )
+    return check_choice_answer(answer, "b", **texts("transformers.cabezas"))
 
 
 def check_answer_mask(fn: Callable[[list[int], list[int]], Any]) -> Feedback:
@@ -197,14 +167,8 @@ def check_answer_mask(fn: Callable[[list[int], list[int]], Any]) -> Feedback:
         except (TypeError, ValueError):
             return False
 
-    hint = (
-        "Junta ids = instrucción + respuesta; las entradas son ids[:-1] y los objetivos, ids[1:] "
-        "con -100 en las len(instrucción) - 1 primeras posiciones: la primera posición que se "
-        "puntúa es el último token de la instrucción, que predice el primero de la respuesta."
-    )
     return check_reference(
-        fn, _answer_mask, inputs, compare=compare, hint=hint,
-        success="Tu máscara puntúa solo la respuesta, como train_sft.",
+        fn, _answer_mask, inputs, compare=compare, **texts("transformers.mascara_respuesta")
     )
 
 
@@ -221,13 +185,8 @@ def check_dpo_loss(fn: Callable[[Tensor, Tensor, Tensor, Tensor, float], Any]) -
         inputs.append((pc, pr, rc, rr, beta, f"{n} pares, β = {fmt_num(beta, 1)}"))
     same = -torch.ones(3)
     inputs.append((same, same, same, same, 0.1, "modelo igual a la referencia (pérdida ln 2)"))
-    hint = (
-        "Margen = (pol_pref − ref_pref) − (pol_rech − ref_rech); la pérdida de cada par es "
-        "−log σ(β · margen) (torch.nn.functional.logsigmoid) y se devuelve la media."
-    )
     return check_reference(
-        fn, _dpo_loss, inputs, hint=hint, rtol=1e-4, atol=1e-6,
-        success="Tu pérdida coincide con la de genai_utils.posttraining.dpo.dpo_loss.",
+        fn, _dpo_loss, inputs, rtol=1e-4, atol=1e-6, **texts("transformers.perdida_dpo")
     )
 
 
@@ -246,11 +205,6 @@ def check_lora_forward(fn: Callable[..., Any]) -> Feedback:
     zero = torch.zeros(4, 1)
     x, w, b, a = (inputs[0][0], inputs[0][1], inputs[0][2], torch.randn(1, 6, generator=gen))
     inputs.append((x, w, b, a, zero, 8.0, "B a cero: la capa original, sin cambios"))
-    hint = (
-        "La escala es alpha / r, con r = A.shape[0]. La corrección es x @ A.T @ B.T (primero se "
-        "reduce a r dimensiones y luego se vuelve a d_sal); súmala a x @ W.T + b."
-    )
     return check_reference(
-        fn, _lora_forward, inputs, hint=hint, rtol=1e-4, atol=1e-5,
-        success="Tu capa LoRA coincide con LoRALinear de genai_utils.posttraining.lora.",
+        fn, _lora_forward, inputs, rtol=1e-4, atol=1e-5, **texts("transformers.lora")
     )

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference
+from genai_utils.exercises.core import Feedback, check_choice_answer, check_reference, text, texts
 
 __all__ = [
     "RATE_DISTORTION_QUESTION",
@@ -52,13 +52,8 @@ def check_gaussian_kl(fn: Callable[[Tensor, Tensor], Any]) -> Feedback:
         (torch.zeros(2, 1), torch.log(torch.tensor([[4.0], [0.25]])), "solo cambia la varianza"),
         (mu3, logvar3, "un lote de 3 filas con D = 4"),
     ]
-    hint = (
-        "KL = ½ Σ_j (μ_j² + σ_j² − 1 − log σ_j²), con σ² = exp(logvar). Suma sobre la última "
-        "dimensión (dim=-1) para obtener un número por fila, no uno por lote."
-    )
     return check_reference(
-        fn, lambda m, lv: _gaussian_kl(m, lv).to(torch.float32), inputs, hint=hint,
-        success="Tu KL en forma cerrada coincide con la de referencia."
+        fn, lambda m, lv: _gaussian_kl(m, lv).to(torch.float32), inputs, **texts("vae.kl_gaussiana")
     )
 
 
@@ -74,17 +69,15 @@ def check_reparameterize(fn: Callable[[Tensor, Tensor, Tensor], Any]) -> Feedbac
         (torch.tensor([[2.0]]), torch.log(torch.tensor([[9.0]])), torch.tensor([[0.5]]), "σ² = 9"),
         (mu, logvar, eps, "un lote (4, 3)"),
     ]
-    hint = (
-        "σ es la desviación típica: σ = exp(½·logvar), no exp(logvar) ni logvar. No vuelvas a "
-        "sortear ε dentro de la función: usa el `eps` que recibes."
-    )
-    feedback = check_reference(fn, _reparameterize, inputs, hint=hint)
+    feedback = check_reference(fn, _reparameterize, inputs, **texts("vae.reparametrizacion"))
     if not feedback.correct:
         return feedback
-    return _check_reparameterize_gradient(fn, hint)
+    return _check_reparameterize_gradient(fn)
 
 
-def _check_reparameterize_gradient(fn: Callable[..., Any], hint: str) -> Feedback:
+def _check_reparameterize_gradient(fn: Callable[..., Any]) -> Feedback:
+    """Segunda parte de :func:`check_reparameterize`: el gradiente llega a ``mu`` y ``logvar``."""
+    hint = text("vae.reparametrizacion.pista")
     mu = torch.zeros(2, 2, requires_grad=True)
     logvar = torch.zeros(2, 2, requires_grad=True)
     try:
@@ -99,12 +92,8 @@ def _check_reparameterize_gradient(fn: Callable[..., Any], hint: str) -> Feedbac
             hint,
         )
     if mu.grad is None or logvar.grad is None or mu.grad.abs().sum() == 0:
-        message = "los valores son correctos, pero el gradiente no llega a `mu` o a `logvar`."
-        return Feedback(False, message, hint)
-    return Feedback(
-        True,
-        "Tu z = μ + σ·ε es correcta y deja pasar el gradiente: ∂z/∂μ = 1 y ∂z/∂logvar = ½·σ·ε.",
-    )
+        return Feedback(False, text("vae.reparametrizacion.sin_gradiente"), hint)
+    return Feedback(True, text("vae.reparametrizacion.acierto"))
 
 
 def check_bits_per_dim(fn: Callable[[float, int], Any]) -> Feedback:
@@ -115,13 +104,7 @@ def check_bits_per_dim(fn: Callable[[float, int], Any]) -> Feedback:
         (-88.5, 64, "un valor típico del VAE del cuaderno 3.1"),
         (-3000.0, 784, "una imagen de 28×28"),
     ]
-    hint = (
-        "cambia de base el logaritmo (bits = nats / ln 2), divide entre el número de dimensiones "
-        "y cambia el signo: una log-verosimilitud negativa da bits positivos."
-    )
-    return check_reference(
-        fn, _bits_per_dim, inputs, hint=hint, success="Conviertes bien nats por imagen a bits."
-    )
+    return check_reference(fn, _bits_per_dim, inputs, **texts("vae.bits_por_dimension"))
 
 
 RATE_DISTORTION_QUESTION = """En la curva tasa-distorsión del cuaderno 3.2, cada punto es un β-VAE:
@@ -136,18 +119,4 @@ d) No cambia nada: β solo escala la pérdida, y Adam compensa cualquier escala.
 
 def check_rate_distortion(answer: Any) -> Feedback:
     """Corrige :data:`RATE_DISTORTION_QUESTION` (respuesta: una letra de la a a la d)."""
-    return check_choice_answer(
-        answer,
-        "b",
-        ("a", "b", "c", "d"),
-        explanation=(
-            "Con β > 1 cada nat de KL cuesta más, así que el codificador transmite menos "
-            "información (menos tasa) y el decodificador reconstruye peor (más distorsión). "
-            "La suma tasa + distorsión (la ELBO negativa) apenas cambia: β no mejora las dos "
-            "cosas a la vez, solo elige en qué punto de la curva quedarse."
-        ),
-        hint=(
-            "β multiplica solo el término KL, no toda la pérdida. ¿Qué hace un optimizador cuando "
-            "un término se encarece?"
-        ),
-    )
+    return check_choice_answer(answer, "b", **texts("vae.tasa_distorsion"))

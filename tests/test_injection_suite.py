@@ -186,3 +186,46 @@ def test_argumentos_erroneos() -> None:
         caught("ataque")
     with pytest.raises(TypeError, match="`text`"):
         normalize_for_matching(None)
+
+
+# ------------------------------------------------------------------ el archivo de textos
+def test_los_textos_se_leen_del_archivo_toml_con_sus_invisibles() -> None:
+    from genai_utils.risks import injection_suite as suite
+
+    assert len(suite.HELD_OUT_ROWS) == len(HELD_OUT) == 20 and len(suite.TUNING_ROWS) == 75
+    assert all(type(r) is tuple and len(r) == 3 for r in suite.TUNING_ROWS + suite.BENIGN_ROWS)
+    partidas = [r[2] for r in suite.TUNING_ROWS + suite.HELD_OUT_ROWS if r[0] == "partida"]
+    assert partidas and all(type(p) is tuple for p in partidas)
+    reservados = " ".join(a.text for a in HELD_OUT)
+    assert "\u2060" in reservados and "\u200c" in reservados and "\u0399" in reservados
+    ajuste = " ".join(a.text for a in ATTACKS)
+    assert all(c in ajuste for c in "\u200b\u00ad\u200d\ufeff\u043e\u0430\u03b1")
+    assert "atacante@ejemplo.org" in ajuste and "{_MAIL}" not in ajuste
+
+
+def test_el_archivo_escribe_los_invisibles_y_homoglifos_con_su_codigo() -> None:
+    from genai_utils.risks import injection_suite as suite
+
+    texto = suite._SUITE_FILE.read_text(encoding="utf-8")
+    crudos = sorted(
+        {c for c in texto if unicodedata.category(c) == "Cf"
+         or unicodedata.name(c, "").startswith(("GREEK", "CYRILLIC"))}
+    )
+    assert not crudos, f"Caracteres escritos tal cual (deben ir como \\uXXXX): {crudos}"
+    assert "\\u2060" in texto and "\\u043e" in texto
+
+
+def test_un_archivo_de_textos_mal_hecho_da_un_error_claro(tmp_path) -> None:
+    from genai_utils.risks.injection_suite import _load_rows
+
+    ruta = tmp_path / "bateria.toml"
+    ruta.write_text('held_out = []\ntuning = [["directa", "es"]]\nbenign = []\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="fila 0 de `tuning`.*tres elementos"):
+        _load_rows(ruta)
+    ruta.write_text('held_out = []\ntuning = []\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"faltan \['benign'\]"):
+        _load_rows(ruta)
+    ruta.write_text('held_out = []\ntuning = []\nbenign = [["es", "x", ["a", "b"]]]\n',
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="fila 0 de `benign`"):
+        _load_rows(ruta)

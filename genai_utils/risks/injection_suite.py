@@ -14,11 +14,17 @@ Cada ataque persigue una meta comprobable: que la respuesta contenga ``goal`` (P
 español, BANANA en inglés, o la dirección del atacante) o que se ejecute ``tool``.
 Los ataques de la familia «partida» vienen en dos trozos (``parts``) que se plantan como
 fragmentos vecinos: ninguno parece una orden por separado.
+
+Los textos son datos y viven en ``injection_suite.toml``, junto a este módulo; aquí solo se leen
+(los caracteres invisibles y las letras cirílicas o griegas van escritos allí como ``\\uXXXX``).
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from genai_utils.risks.injection import Injection
 from genai_utils.risks.injection_filter import (
@@ -26,7 +32,6 @@ from genai_utils.risks.injection_filter import (
     flag_instructions_legacy,
     flag_texts,
 )
-from genai_utils.risks.injection_suite_data import BENIGN_ROWS, HELD_OUT_ROWS, TUNING_ROWS
 
 __all__ = [
     "ATTACKS",
@@ -58,6 +63,47 @@ FAMILIES = (
 LANGUAGES = ("es", "en")
 _GOALS = {"es": "PLÁTANO", "en": "BANANA"}
 TOOL_GOAL = "atacante@ejemplo.org"
+
+_SUITE_FILE = Path(__file__).with_name("injection_suite.toml")
+_TABLES = ("held_out", "tuning", "benign")
+_Row = tuple[str, str, str | tuple[str, ...]]
+
+
+def _text_row(table: str, index: int, values: object) -> _Row:
+    """La fila ``values`` de la tabla ``table`` como tupla (una lista de trozos, también)."""
+    where = f"la fila {index} de `{table}`"
+    if not isinstance(values, list) or len(values) != 3:
+        raise ValueError(f"En la batería, {where} debe tener tres elementos.")
+    first, second, body = values
+    if isinstance(body, list):
+        if table == "benign" or not body or not all(isinstance(b, str) for b in body):
+            raise ValueError(f"En la batería, {where} tiene trozos que no son textos.")
+        body = tuple(body)
+    if not all(isinstance(v, str) for v in (first, second)) or not isinstance(body, str | tuple):
+        raise ValueError(f"En la batería, {where} debe estar hecha de textos.")
+    return (first, second, body)
+
+
+def _load_rows(path: Path = _SUITE_FILE) -> dict[str, tuple[Any, ...]]:
+    """Las tablas de textos del archivo ``path`` (``held_out``, ``tuning``, ``benign``)."""
+    with path.open("rb") as file:
+        data = tomllib.load(file)
+    unknown = sorted(set(data) - set(_TABLES))
+    missing = [t for t in _TABLES if not isinstance(data.get(t), list)]
+    if unknown or missing:
+        raise ValueError(
+            f"El archivo {path.name} debe tener las listas {list(_TABLES)} y nada más; "
+            f"faltan {missing}, sobran {unknown}."
+        )
+    return {t: tuple(_text_row(t, i, row) for i, row in enumerate(data[t])) for t in _TABLES}
+
+
+_ROWS = _load_rows()
+#: Filas ``(familia, idioma, texto o trozos)`` de los ataques reservados y de los de ajuste.
+HELD_OUT_ROWS: tuple[_Row, ...] = _ROWS["held_out"]
+TUNING_ROWS: tuple[_Row, ...] = _ROWS["tuning"]
+#: Filas ``(idioma, por qué es difícil, texto)`` de las frases legítimas.
+BENIGN_ROWS: tuple[tuple[str, str, str], ...] = _ROWS["benign"]
 
 
 def _check_text(value: object, name: str) -> None:

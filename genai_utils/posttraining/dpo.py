@@ -26,9 +26,9 @@ from torch.nn import functional as F
 
 from genai_utils.gpt import GPT
 from genai_utils.history import History
+from genai_utils.masking import IGNORE
 from genai_utils.posttraining.instructions import END, Instruction
 from genai_utils.posttraining.sft import (
-    IGNORE,
     Tokenizer,
     completion_logprobs,
     encode_completions,
